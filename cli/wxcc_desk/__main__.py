@@ -1,0 +1,3 @@
+from wxcc_desk.app import main
+
+main()

@@ -1,0 +1,119 @@
+"""The Typer app, its global options, and the single place where errors become exit codes.
+
+Only light modules are imported here: each command imports what it needs when it runs, so
+`wxcc-desk --help` costs little more than importing Typer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import typer
+
+from wxcc_desk import __version__
+from wxcc_desk.commands import demo, diagnose, login, logout, sandbox, status, teams_auth
+from wxcc_desk.context import AppContext
+from wxcc_desk.errors import ExitCode, WxccError
+from wxcc_desk.output import color_wanted
+from wxcc_desk.redact import scrub
+
+app = typer.Typer(
+    name="wxcc-desk",
+    help="Sign a Webex Contact Center supervisor or agent in and out from a script, and say "
+    "exactly why it fails when it fails.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wxcc-desk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="Print a redacted HTTP and WebSocket trace."
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Global options come before the command: `wxcc-desk -v login -p sandbox`."""
+    actx = ctx.ensure_object(AppContext)
+    actx.verbose = verbose
+    actx.out.color = color_wanted(actx.out.stderr, no_color)
+
+
+app.command("login")(login.login)
+app.command("status")(status.status)
+app.command("logout")(logout.logout)
+app.command("diagnose")(diagnose.diagnose)
+app.add_typer(teams_auth.app, name="teams-auth")
+app.command("sandbox")(sandbox.sandbox)
+app.command("demo")(demo.demo)
+
+
+def _report(err: WxccError, actx: AppContext) -> None:
+    out = actx.out
+    tracking = {
+        "run_id": actx.tracker.run_id,
+        "tracking_ids": list(err.tracking_ids),
+        "sent": actx.tracker.sent[-5:],
+    }
+    if actx.json_output:
+        doc = {"schema": "wxcc-desk/error/v1", "ok": False, "error": err.as_dict(), **tracking}
+        out.data(json.dumps(doc, indent=2, sort_keys=True))
+    out.say(f"error: {err.message}", "error")
+    if err.hint:
+        out.say(f"  fix: {err.hint}")
+    ids = ", ".join(err.tracking_ids) or "none from the server"
+    out.say(f"  tracking: run {tracking['run_id']}; server tracking IDs: {ids}", "dim")
+
+
+def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
+    """Entry point of the `wxcc-desk` console script: run the app, map every outcome to an exit.
+
+    Tests may pass their own `actx` (other directories, environment, streams).
+    """
+    actx = actx or AppContext()
+    try:
+        app(args=argv, prog_name="wxcc-desk", standalone_mode=False, obj=actx)
+    except WxccError as err:
+        _report(err, actx)
+        sys.exit(int(err.exit_code))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.TyperException as usage:
+        actx.out.say(f"error: {scrub(usage.format_message())}", "error")
+        actx.out.say("  fix: run `wxcc-desk --help` or `wxcc-desk COMMAND --help` for usage")
+        sys.exit(int(ExitCode.USAGE))
+    except (typer.Abort, KeyboardInterrupt):
+        actx.out.say("interrupted", "warn")
+        sys.exit(130)
+    except Exception as bug:  # the one place a bug is caught: report it without a traceback
+        _report_bug(bug, actx)
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def _report_bug(bug: BaseException, actx: AppContext) -> None:
+    if os.environ.get("WXCC_DESK_DEBUG"):
+        import traceback
+
+        actx.out.say("".join(traceback.format_exception(bug)))
+    run = actx.tracker.run_id
+    actx.out.say(f"internal error: {type(bug).__name__}: {scrub(str(bug))}", "error")
+    actx.out.say(
+        f"  this is a bug in wxcc-desk {__version__}; please report it with run id {run} "
+        "(WXCC_DESK_DEBUG=1 shows the traceback)"
+    )

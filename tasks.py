@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Project tasks that need nothing but Python: `python3 tasks.py demo|test|bench|setup|lint`.
+
+Each task first makes sure `.venv` exists and holds the project with its dev extras, reinstalling
+only when pyproject.toml changed, so a fresh clone needs no other step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".wxcc-desk-installed"
+
+
+def _run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def setup() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    _run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def lint() -> None:
+    setup()
+    _run(BIN / "ruff", "check", "cli", "tests", "bench", "tasks.py")
+    _run(BIN / "mypy", "--strict", "cli/wxcc_desk")
+
+
+def test() -> None:
+    lint()
+    _run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+
+
+def demo() -> None:
+    setup()
+    _run(BIN / "wxcc-desk", "demo")
+
+
+def bench() -> None:
+    setup()
+    _run(BIN / "python", "bench/run.py", *sys.argv[2:])
+
+
+TASKS = {"setup": setup, "lint": lint, "test": test, "demo": demo, "bench": bench}
+
+if __name__ == "__main__":
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in TASKS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}} [args]")
+    TASKS[name]()
