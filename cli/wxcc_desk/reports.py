@@ -1,0 +1,193 @@
+"""Diagnose report formats: table, JSON, JUnit XML, Markdown and GitHub Actions annotations.
+
+Pure functions from a `Report` to text; the command decides where the text goes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from xml.etree import ElementTree as ET
+
+from wxcc_desk.checks.base import CheckResult, Status
+from wxcc_desk.checks.report import BAD, Report
+
+MARKS = {
+    Status.PASS: "ok",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.SKIP: "skip",
+    Status.CRASHED: "CRASH",
+}
+_MD_MARKS = {
+    Status.PASS: "✅",
+    Status.WARN: "⚠️",
+    Status.FAIL: "❌",
+    Status.SKIP: "⏭️",
+    Status.CRASHED: "💥",
+}
+
+
+def _counts_line(report: Report) -> str:
+    counts = report.counts()
+    parts = [f"{counts[s]} {s}" for s in Status if counts[s]]
+    users = f" over {len(report.users)} users" if report.many else ""
+    return f"{', '.join(parts) or 'no checks'}{users} in {report.duration_ms / 1000:.1f} s"
+
+
+# --------------------------------------------------------------------------- table
+
+
+def table(report: Report) -> str:
+    """One row per check; what is not a pass gets its remediation on the line below."""
+    from tabulate import tabulate
+
+    rows: list[list[str]] = []
+    for r in report.sorted_results():
+        rows.append([MARKS[r.status], r.id, r.summary])
+        if r.status is not Status.PASS and r.remediation:
+            rows.append(["", "", f"  fix: {r.remediation}"])
+    parts = [tabulate(rows, headers=["", "check", "result"], tablefmt="plain")] if rows else []
+    if report.many:
+        parts.append(many_table(report))
+    parts.append(_counts_line(report))
+    return "\n\n".join(parts)
+
+
+def many_table(report: Report) -> str:
+    """Causes most common first, then the users with failures."""
+    from tabulate import tabulate
+
+    causes = report.causes()
+    if not causes:
+        return f"no failures among {len(report.users)} users"
+    rows = [[len(who), cid, text, _few(who)] for cid, text, who in causes]
+    first = tabulate(rows, headers=["users", "check", "cause", "who"], tablefmt="plain")
+    failing = [u for u in report.users if u.failed]
+    urows = [[u.email, ", ".join(r.id for r in u.problems if r.status in BAD)] for u in failing]
+    second = tabulate(urows, headers=["user", "failed checks"], tablefmt="plain")
+    return f"{first}\n\n{second}"
+
+
+def _few(emails: list[str], n: int = 3) -> str:
+    more = f" +{len(emails) - n}" if len(emails) > n else ""
+    return ", ".join(emails[:n]) + more
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def to_json(report: Report, strict: bool = False) -> str:
+    return json.dumps(report.as_dict(strict), indent=2, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- JUnit
+
+
+def junit(report: Report) -> str:
+    """fail -> <failure>, crashed -> <error>, skip -> <skipped>; one suite per layer or user."""
+    root = ET.Element("testsuites", name="wxcc-desk diagnose")
+    suites: dict[str, list[CheckResult]] = {}
+    for r in report.sorted_results():
+        suites.setdefault(str(r.layer), []).append(r)
+    for name, results in suites.items():
+        _suite(root, name, results, len(results))
+    for u in report.users:
+        _suite(root, f"user {u.email}", u.problems, sum(u.counts.values()))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def _suite(root: ET.Element, name: str, results: list[CheckResult], total: int) -> None:
+    counts = {s: sum(1 for r in results if r.status is s) for s in Status}
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=name,
+        tests=str(total),
+        failures=str(counts[Status.FAIL]),
+        errors=str(counts[Status.CRASHED]),
+        skipped=str(counts[Status.SKIP]),
+        time=f"{sum(r.duration_ms for r in results) / 1000:.3f}",
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", name=r.id, classname=f"diagnose.{r.layer}", time=_secs(r)
+        )
+        tag = {Status.FAIL: "failure", Status.CRASHED: "error", Status.SKIP: "skipped"}.get(
+            r.status
+        )
+        if tag:
+            ET.SubElement(case, tag, message=r.summary).text = _body(r)
+        elif r.status is Status.WARN:
+            ET.SubElement(case, "system-out").text = f"warning: {r.summary}\n{_body(r)}"
+
+
+def _secs(r: CheckResult) -> str:
+    return f"{r.duration_ms / 1000:.3f}"
+
+
+def _body(r: CheckResult) -> str:
+    lines = [r.detail, f"fix: {r.remediation}" if r.remediation else ""]
+    if r.tracking_ids:
+        lines.append("tracking IDs: " + ", ".join(r.tracking_ids))
+    return "\n".join(x for x in lines if x)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def markdown(report: Report) -> str:
+    out = [f"## wxcc-desk diagnose: profile `{report.profile}`", "", _counts_line(report), ""]
+    results = report.sorted_results()
+    if results:
+        out += ["| | check | result | fix |", "|---|---|---|---|"]
+        out += [
+            f"| {_MD_MARKS[r.status]} | `{r.id}` | {_md(r.summary)} | {_md(r.remediation)} |"
+            for r in results
+        ]
+        out.append("")
+    if report.many:
+        out += _md_many(report)
+    out.append(f"Run id `{report.run_id}`.")
+    return "\n".join(out) + "\n"
+
+
+def _md_many(report: Report) -> list[str]:
+    causes = report.causes()
+    if not causes:
+        return [f"No failures among {len(report.users)} users.", ""]
+    lines = ["### Users with failures, most common cause first", ""]
+    lines += ["| users | check | cause | who |", "|---|---|---|---|"]
+    lines += [f"| {len(w)} | `{c}` | {_md(t)} | {_md(_few(w))} |" for c, t, w in causes]
+    return [*lines, ""]
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# --------------------------------------------------------------------------- GitHub annotations
+
+
+def gh_annotations(report: Report) -> Iterable[str]:
+    """`::error`/`::warning` workflow commands for what failed or warned."""
+    every = list(report.sorted_results())
+    for u in report.users:
+        every.extend(u.problems)
+    for r in every:
+        level = {Status.FAIL: "error", Status.CRASHED: "error", Status.WARN: "warning"}.get(
+            r.status
+        )
+        if level:
+            who = f" ({r.subject})" if r.subject else ""
+            text = r.summary + (f" -- fix: {r.remediation}" if r.remediation else "")
+            yield f"::{level} title={_gh_prop(r.id + who)}::{_gh_data(text)}"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
