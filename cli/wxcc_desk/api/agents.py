@@ -1,0 +1,103 @@
+"""The agents API: station login, logout, state change and reload.
+
+Each call answers 202 Accepted; the outcome arrives on the notification WebSocket (see
+`notifications.Outcome`). These functions only send and return the server's tracking IDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wxcc_desk.errors import RejectedError
+from wxcc_desk.http import Http, server_tracking_ids
+
+AGENT_SCOPE = "cjp:user"
+AVAILABLE_AUX_CODE = "0"  # the SDK's id for Available
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    """Body of `POST /v1/agents/login` (spec `LogInResourceRequest`)."""
+
+    dial_number: str
+    device_type: str  # AGENT_DN | EXTENSION | BROWSER
+    team_id: str
+    roles: tuple[str, ...] = ("agent",)
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "dialNumber": self.dial_number,
+            "teamId": self.team_id,
+            "isExtension": self.device_type == "EXTENSION",
+            "roles": list(self.roles),
+            "deviceType": self.device_type,
+            "deviceId": self.dial_number,
+        }
+
+
+async def _post(
+    http: Http,
+    url: str,
+    what: str,
+    body: dict[str, Any] | None,
+    *,
+    method: str = "POST",
+    idempotent: bool | None = None,
+) -> list[str]:
+    resp = await http.send(
+        method,
+        url,
+        what=what,
+        json=body,
+        scope=AGENT_SCOPE,
+        not_found=RejectedError,
+        not_found_hint="check the profile's api_url and region",
+        idempotent=idempotent,
+    )
+    return server_tracking_ids(resp)
+
+
+async def login(http: Http, api_url: str, request: LoginRequest) -> list[str]:
+    # Not idempotent: a second login while the first is in flight would be a duplicate.
+    return await _post(
+        http, f"{api_url}/v1/agents/login", "sign the station in", request.body(), idempotent=False
+    )
+
+
+async def logout(http: Http, api_url: str, reason: str, agent_id: str | None = None) -> list[str]:
+    body: dict[str, Any] = {"logoutReason": reason[:128]}
+    if agent_id:
+        body["agentId"] = agent_id
+    # The spec documents PUT (the SDK sends POST; the service accepts both).
+    return await _post(
+        http,
+        f"{api_url}/v1/agents/logout",
+        "sign the station out",
+        body,
+        method="PUT",
+        idempotent=True,
+    )
+
+
+async def set_state(
+    http: Http, api_url: str, state: str, aux_code_id: str, reason: str = ""
+) -> list[str]:
+    body: dict[str, Any] = {"state": state, "auxCodeId": aux_code_id}
+    if reason:
+        body["lastStateChangeReason"] = reason[:128]
+    return await _post(
+        http,
+        f"{api_url}/v1/agents/session/state",
+        f"set the state to {state}",
+        body,
+        method="PUT",
+        idempotent=True,
+    )
+
+
+async def reload(http: Http, api_url: str) -> list[str]:
+    # Reload only reports the session on the socket; repeating it is harmless.
+    return await _post(
+        http, f"{api_url}/v1/agents/reload", "learn the station session", None, idempotent=True
+    )

@@ -1,0 +1,345 @@
+"""Notification subscribe and the WebSocket that carries every agent outcome.
+
+The WebSocket URL comes from the service, so it is checked before anything connects: `wss` on
+the service's own domains, or the API's own loopback host for the sandbox. The socket is never
+sent the token (the subscription id in the URL is the credential). Keepalives go out at once
+and every 4 s; frames are kept in order so a flow can wait for one outcome while `--hold`
+prints the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from wxcc_desk.errors import ConfigError, NetworkError, RejectedError, WxccError
+from wxcc_desk.http import Http, is_loopback, server_tracking_ids
+from wxcc_desk.redact import register_secret
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
+
+CLIENT_TYPE = "WxccDesk"
+ALLOWED_DOMAINS = ("cisco.com", "ciscoccservice.com")
+KEEPALIVE = json.dumps({"keepalive": "true"})
+MULTI_LOGIN_CLOSE = "AgentMultiLoginCloseSession"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    url: str
+    subscription_id: str
+    tracking_ids: tuple[str, ...] = ()
+
+
+async def subscribe(
+    http: Http, api_url: str, *, allow_multi_login: bool, force: bool
+) -> Subscription:
+    """`POST /v1/notification/subscribe` with our own clientType, then vet the returned URL."""
+    body = {
+        "force": force,
+        "isKeepAliveEnabled": True,
+        "clientType": CLIENT_TYPE,
+        "allowMultiLogin": allow_multi_login,
+    }
+    resp = await http.send(
+        "POST",
+        f"{api_url}/v1/notification/subscribe",
+        what="subscribe to agent notifications",
+        json=body,
+        scope="cjp:user",
+        not_found=ConfigError,
+        not_found_hint="check the profile's api_url and region",
+        idempotent=True,
+    )
+    ids = tuple(server_tracking_ids(resp))
+    data = resp.json() if resp.content else {}
+    url = str(data.get("webSocketUrl") or "") if isinstance(data, dict) else ""
+    check_ws_url(url, api_url)
+    sub_id = str(data.get("subscriptionId") or "")
+    # Whoever holds the subscription id can read the agent's events: treat it as a secret.
+    register_secret(sub_id)
+    register_secret(url.rsplit("/", 1)[-1])
+    return Subscription(url, sub_id, ids)
+
+
+def check_ws_url(ws_url: str, api_url: str) -> None:
+    """Accept only the service's domains over wss, or the API's own loopback host."""
+    parts = urlsplit(ws_url)
+    host = (parts.hostname or "").lower()
+    api_host = (urlsplit(api_url).hostname or "").lower()
+    if is_loopback(api_url) and host == api_host and parts.scheme in ("ws", "wss"):
+        return
+    on_service = any(host == d or host.endswith("." + d) for d in ALLOWED_DOMAINS)
+    if parts.scheme == "wss" and on_service:
+        return
+    raise ConfigError(
+        f"refused the notification WebSocket URL `{ws_url or '(empty)'}`: only wss:// on "
+        f"{' or '.join(ALLOWED_DOMAINS)} (or the sandbox's own loopback host) is trusted",
+        hint="check the profile's api_url; a proxy or a wrong host may be answering subscribe",
+        code="UNTRUSTED_WEBSOCKET_URL",
+    )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One notification: outer `type`, inner `data.type`, the data, and the service's id."""
+
+    type: str
+    kind: str
+    data: dict[str, Any]
+    tracking_id: str = ""
+    received: float = field(default_factory=time.time)
+
+    @property
+    def reason(self) -> str:
+        return str(self.data.get("reason") or "")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """An outcome to wait for: outer type(s) and which inner types mean success or failure."""
+
+    types: frozenset[str]
+    success: frozenset[str]
+    failure: frozenset[str]
+
+    @staticmethod
+    def of(types: str | tuple[str, ...], success: str, failure: str) -> Expect:
+        names = (types,) if isinstance(types, str) else types
+        return Expect(frozenset(names), frozenset({success}), frozenset({failure}))
+
+    def matches(self, env: Envelope) -> bool:
+        return env.type in self.types and env.kind in (self.success | self.failure)
+
+
+STATION_LOGIN = Expect.of("StationLogin", "AgentStationLoginSuccess", "AgentStationLoginFailed")
+LOGOUT = Expect.of("Logout", "AgentLogoutSuccess", "AgentLogoutFailed")
+STATE_CHANGE = Expect.of("AgentStateChange", "AgentStateChangeSuccess", "AgentStateChangeFailed")
+RELOGIN = Expect.of(
+    ("AgentReloginSuccess", "AgentReloginFailed"), "AgentReloginSuccess", "AgentReloginFailed"
+)
+
+
+class TakenOver(RejectedError):
+    default_code = "TAKEN_OVER"
+
+
+class NotificationSocket:
+    """The client side of the notification WebSocket."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        trace: Callable[[str], None],
+        ssl_context: ssl.SSLContext | None,
+        keepalive_every: float = 4.0,
+        tracking_id: str = "",
+    ) -> None:
+        self.url = url
+        self.agent_id = ""
+        self._trace = trace
+        self._ssl = ssl_context if url.startswith("wss:") else None
+        self._every = keepalive_every
+        self._tracking_id = tracking_id
+        self._ws: ClientConnection | None = None
+        self._frames: list[Envelope] = []
+        self._cond = asyncio.Condition()
+        self._closed_why = ""
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def open(self, timeout: float) -> str:
+        """Connect, start keepalives, and wait for Welcome; returns the agent id it names."""
+        from websockets.asyncio.client import connect
+
+        headers = {"TrackingId": self._tracking_id} if self._tracking_id else {}
+        shown = self.url.rsplit("/", 1)[0] + "/…"  # the subscription id is a credential
+        self._trace(f"ws: connecting to {shown}")
+        try:
+            self._ws = await asyncio.wait_for(
+                connect(
+                    self.url,
+                    ssl=self._ssl,
+                    additional_headers=headers,
+                    open_timeout=timeout,
+                    ping_interval=None,
+                    user_agent_header="wxcc-desk",
+                ),
+                timeout,
+            )
+        except (OSError, TimeoutError, Exception) as err:
+            raise _connect_error(err) from None
+        self._tasks = [asyncio.create_task(self._keepalive()), asyncio.create_task(self._read())]
+        welcome = await self._welcome(timeout)
+        self.agent_id = str(welcome.data.get("agentId") or "")
+        self._trace(f"ws: Welcome for agent {self.agent_id}")
+        return self.agent_id
+
+    async def _welcome(self, timeout: float) -> Envelope:
+        try:
+            return await self.wait(lambda e: e.type == "Welcome", timeout, 0, "Welcome")
+        except NetworkError as err:
+            err.hint = "the notification service did not greet the socket; try again later"
+            raise
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._ws.close(), 2.0)
+        self._closed_why = self._closed_why or "closed by wxcc-desk"
+
+    async def __aenter__(self) -> NotificationSocket:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def cursor(self) -> int:
+        """Position after the frames seen so far: wait from here for what a request causes."""
+        return len(self._frames)
+
+    @property
+    def closed(self) -> str:
+        return self._closed_why
+
+    async def _keepalive(self) -> None:
+        assert self._ws is not None
+        while True:
+            await self._ws.send(KEEPALIVE)
+            await asyncio.sleep(self._every)
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            async for message in self._ws:
+                env = parse_frame(message)
+                if env is not None:
+                    self._trace(f"ws: <- {env.type}/{env.kind} trackingId={env.tracking_id}")
+                    await self._push(env)
+        except ConnectionClosed as closed:
+            self._closed_why = f"closed by the service (code {closed.code} {closed.reason})"
+        finally:
+            if not self._closed_why:
+                self._closed_why = "closed by the service"
+            self._trace(f"ws: {self._closed_why}")
+            async with self._cond:
+                self._cond.notify_all()
+
+    async def _push(self, env: Envelope) -> None:
+        async with self._cond:
+            self._frames.append(env)
+            self._cond.notify_all()
+
+    async def wait(
+        self, match: Callable[[Envelope], bool], timeout: float, since: int, what: str
+    ) -> Envelope:
+        """The first frame from `since` that matches; a multi-login close or a lost socket
+        raises, and so does the deadline."""
+        deadline = time.monotonic() + timeout
+        index = since
+        while True:
+            async with self._cond:
+                while index >= len(self._frames) and not self._closed_why:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise _timeout(what, timeout)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._cond.wait(), left)
+                if index >= len(self._frames):
+                    raise _lost(what, self._closed_why)
+                env = self._frames[index]
+            index += 1
+            if env.kind == MULTI_LOGIN_CLOSE:
+                raise taken_over(env)
+            if match(env):
+                return env
+
+    async def outcome(self, expect: Expect, timeout: float, since: int, what: str) -> Envelope:
+        return await self.wait(expect.matches, timeout, since, what)
+
+    async def events(self, since: int) -> AsyncIterator[Envelope]:
+        """Every frame from `since` until the socket closes (for --hold)."""
+        index = since
+        while True:
+            async with self._cond:
+                while index >= len(self._frames) and not self._closed_why:
+                    await self._cond.wait()
+                if index >= len(self._frames):
+                    return
+                env = self._frames[index]
+            index += 1
+            yield env
+
+
+def parse_frame(message: str | bytes) -> Envelope | None:
+    """A frame as an Envelope; keepalives and unreadable frames are None."""
+    try:
+        doc = json.loads(message)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or "keepalive" in doc:
+        return None
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    assert isinstance(data, dict)
+    return Envelope(
+        type=str(doc.get("type") or ""),
+        kind=str(data.get("type") or doc.get("type") or ""),
+        data=data,
+        tracking_id=str(doc.get("trackingId") or data.get("trackingId") or ""),
+    )
+
+
+def taken_over(env: Envelope) -> TakenOver:
+    return TakenOver(
+        "this session was closed because the same user signed in elsewhere (multi-login takeover)",
+        hint="sign in once only; run `wxcc-desk login --takeover` to take the session back",
+        tracking_ids=[env.tracking_id] if env.tracking_id else [],
+    )
+
+
+def _timeout(what: str, seconds: float) -> NetworkError:
+    return NetworkError(
+        f"no {what} outcome from the notification service within {seconds:g} s",
+        hint="the service may be slow or degraded; run `wxcc-desk status` to learn whether the "
+        "request took effect, or raise `timeouts.outcome` in the profile",
+        code="OUTCOME_TIMEOUT",
+    )
+
+
+def _lost(what: str, why: str) -> NetworkError:
+    return NetworkError(
+        f"the notification WebSocket was lost while waiting for {what} ({why})",
+        hint="run `wxcc-desk status` to learn the station state, then try again",
+        code="WEBSOCKET_LOST",
+    )
+
+
+def _connect_error(err: BaseException) -> WxccError:
+    text = str(err) or type(err).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return NetworkError(
+            f"notification WebSocket TLS verification failed ({text})",
+            hint="set `tls.ca_bundle` to your corporate CA (TLS inspection) or `tls.trust: os`",
+            code="TLS",
+        )
+    return NetworkError(
+        f"could not open the notification WebSocket: {type(err).__name__}: {text}",
+        hint="check that the network or proxy allows WebSockets (wss, port 443) to the service",
+        code="WEBSOCKET_CONNECT",
+    )
