@@ -88,7 +88,11 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
     """
     actx = actx or AppContext()
     try:
-        app(args=argv, prog_name="wxcc-desk", standalone_mode=False, obj=actx)
+        code = app(args=argv, prog_name="wxcc-desk", standalone_mode=False, obj=actx)
+        # Without standalone mode, click returns a command's `typer.Exit(n)` code instead of
+        # raising it: pass a non-zero one on (diagnose exits 1 when a check fails).
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WxccError as err:
         _report(err, actx)
         sys.exit(int(err.exit_code))
