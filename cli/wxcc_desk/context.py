@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wxcc_desk.keystore import Keystore
 from wxcc_desk.output import Output
 from wxcc_desk.tracking import Tracker
 
@@ -35,6 +36,8 @@ class AppContext:
     json_output: bool = False
     # Lines of the redacted HTTP/WebSocket trace (printed with -v, included in bundles).
     trace: list[str] = field(default_factory=list)
+    # The keyring wrapper (time-boxed, no plain-text fallback); tests may give it a backend.
+    keystore: Keystore = field(default_factory=Keystore)
 
     @property
     def interactive(self) -> bool:
