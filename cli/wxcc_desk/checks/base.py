@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+NOT_APPLICABLE = "not_applicable"  # fact set by Outcome.not_applicable
 
 
 class Status(StrEnum):
@@ -83,7 +84,14 @@ class Outcome:
 
     @classmethod
     def skip(cls, summary: str, detail: str = "", **facts: Any) -> Outcome:
+        """Skipped: checks that require this one are skipped too."""
         return cls(Status.SKIP, summary, detail, "", facts)
+
+    @classmethod
+    def not_applicable(cls, summary: str, detail: str = "", **facts: Any) -> Outcome:
+        """Skipped because it does not apply here (no TLS on a loopback http URL, no team for
+        a supervisor): checks that require this one still run."""
+        return cls(Status.SKIP, summary, detail, "", {**facts, NOT_APPLICABLE: True})
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,10 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.status in (Status.PASS, Status.WARN)
+
+    @property
+    def lets_dependents_run(self) -> bool:
+        return self.ok or bool(self.facts.get(NOT_APPLICABLE))
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -86,7 +86,7 @@ class Report:
         return {
             "schema": SCHEMA,
             "ok": self.exit_code(strict) == 0,
-            "exit_code": self.exit_code(strict),
+            "exit": self.exit_code(strict),  # not "exit_code": redact masks `code` keys
             "profile": self.profile,
             "run_id": self.run_id,
             "mode": self.mode,

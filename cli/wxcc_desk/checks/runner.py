@@ -14,7 +14,7 @@ import contextvars
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from wxcc_desk.checks.base import (
@@ -29,6 +29,10 @@ from wxcc_desk.checks.base import (
 )
 from wxcc_desk.errors import UsageError, WxccError
 from wxcc_desk.tracking import Tracker
+
+if TYPE_CHECKING:
+    from wxcc_desk.http import Http
+    from wxcc_desk.profiles_schema import Profile
 
 T = TypeVar("T")
 
@@ -63,6 +67,10 @@ class RunState:
     env: Mapping[str, str]
     hosts: dict[str, str] = field(default_factory=dict)  # role -> base URL
     deadline_s: float = 30.0
+    profile: Profile | None = None
+    profile_error: WxccError | None = None
+    http: Http | None = None  # the run's client (no token): probes, status page
+    connect_timeout: float = 5.0
     extras: dict[str, Any] = field(default_factory=dict)  # set by the command / other modules
 
     def host_of(self, role: str) -> str:
@@ -175,7 +183,7 @@ class _Graph:
             ctx.on_prereq = dep
             done = await asyncio.shield(fut)
             ctx.on_prereq = ""
-            if not done.ok:
+            if not done.lets_dependents_run:
                 return Outcome.skip(f"prerequisite {dep} did not pass ({done.status})")
         return None
 
@@ -213,7 +221,7 @@ async def _guarded(item: Check, ctx: _Ctx) -> Outcome:
         outcome = await item.run(ctx)
     except WxccError as err:  # an expected failure carrying its fix
         ctx.add_tracking(*err.tracking_ids)
-        return Outcome.fail(err.message, err.hint, code=err.code)
+        return Outcome.fail(err.message, err.hint, error=err.code)
     except Exception as bug:  # a bug in the check: never a pass
         return Outcome(Status.CRASHED, f"check crashed: {type(bug).__name__}: {bug}")
     if not isinstance(outcome, Outcome):

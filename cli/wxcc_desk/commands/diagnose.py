@@ -1,12 +1,143 @@
-"""`wxcc-desk diagnose` (placeholder until its issue lands)."""
+"""`wxcc-desk diagnose`: say exactly why a station login fails (or would fail)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
-from wxcc_desk.errors import UsageError
+from wxcc_desk.context import AppContext
+
+if TYPE_CHECKING:
+    from wxcc_desk.checks.orchestrate import Progress
+    from wxcc_desk.checks.report import Report
 
 
-def diagnose(ctx: typer.Context) -> None:
-    """Not available yet."""
-    raise UsageError("`diagnose` is not implemented yet")
+_H = {
+    "p": "Profile name or path (or WXCC_PROFILE).",
+    "agent": "Diagnose another user with an admin token; nobody is logged in.",
+    "team": "Diagnose every agent of this team (name or id).",
+    "all": "Diagnose every agent of the tenant.",
+    "check": "Run only this check id (plus its prerequisites); repeatable.",
+    "list": "List the check ids and exit.",
+    "strict": "Exit 1 on warnings too.",
+    "json": "Print JSON (schema wxcc-desk/diagnose/v1) instead of the table.",
+    "junit": "Also write JUnit XML to FILE (fail=failure, crashed=error, skip=skipped).",
+    "md": "Also write Markdown to FILE.",
+    "bundle": "Write a redacted support zip (reports, trace, versions, tracking IDs) to FILE.",
+    "timeout": "Deadline in seconds for one user's checks.",
+}
+
+
+def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
+    ctx: typer.Context,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help=_H["p"])] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help=_H["agent"])] = None,
+    team: Annotated[str | None, typer.Option("--team", help=_H["team"])] = None,
+    all_agents: Annotated[bool, typer.Option("--all-agents", help=_H["all"])] = False,
+    check: Annotated[list[str] | None, typer.Option("--check", help=_H["check"])] = None,
+    list_checks: Annotated[bool, typer.Option("--list-checks", help=_H["list"])] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_H["strict"])] = False,
+    json_out: Annotated[bool, typer.Option("--json", help=_H["json"])] = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help=_H["junit"])] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help=_H["md"])] = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help=_H["bundle"])] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help=_H["timeout"])] = 30.0,
+) -> None:
+    """Run checks by layer (local, network, identity, service, configuration, dial number,
+    session) and print pass/warn/fail with the fix for each problem.
+
+    Exit 0 when nothing fails, 1 when a check fails (or warns, with --strict).
+
+    Example: wxcc-desk diagnose -p sandbox --junit diag.xml
+    """
+    actx = ctx.ensure_object(AppContext)
+    actx.json_output = json_out
+    if list_checks:
+        _list_checks(actx, json_out)
+        return
+    from wxcc_desk.checks.orchestrate import DiagnoseOptions
+    from wxcc_desk.checks.orchestrate import diagnose as run
+    from wxcc_desk.profiles import profile_name
+
+    opts = DiagnoseOptions(
+        profile=profile_name(profile, actx.env),
+        agent=agent,
+        team=team,
+        all_agents=all_agents,
+        check_ids=tuple(check or ()),
+        deadline_s=timeout,
+    )
+    report = asyncio.run(run(actx, opts, _progress(actx)))
+    _render(actx, report, strict=strict, json_out=json_out, files=(junit, markdown, bundle))
+    raise typer.Exit(report.exit_code(strict))
+
+
+def _list_checks(actx: AppContext, json_out: bool) -> None:
+    import json
+
+    from tabulate import tabulate
+
+    from wxcc_desk.checks import load_checks
+    from wxcc_desk.checks.base import REGISTRY
+
+    load_checks()
+    rows = [[c.id, str(c.layer), c.title, ", ".join(c.requires)] for c in REGISTRY.values()]
+    if json_out:
+        keys = ("id", "layer", "title", "requires")
+        checks = [dict(zip(keys, r, strict=True)) for r in rows]
+        doc = {"schema": "wxcc-desk/diagnose-checks/v1", "checks": checks}
+        actx.out.data(json.dumps(doc, indent=2))
+        return
+    actx.out.data(tabulate(rows, headers=["check", "layer", "title", "requires"], tablefmt="plain"))
+
+
+def _render(
+    actx: AppContext,
+    report: Report,
+    *,
+    strict: bool,
+    json_out: bool,
+    files: tuple[Path | None, Path | None, Path | None],
+) -> None:
+    from wxcc_desk import reports
+    from wxcc_desk.bundle import write_bundle
+
+    junit, markdown, bundle = files
+    actx.out.data(reports.to_json(report, strict) if json_out else reports.table(report))
+    if junit:
+        _write(junit, reports.junit(report))
+    md = reports.markdown(report)
+    if markdown:
+        _write(markdown, md)
+    summary = actx.env.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        _write(Path(summary), md, append=True)
+    if actx.env.get("GITHUB_ACTIONS") == "true":
+        for line in reports.gh_annotations(report):
+            actx.out.say(line)
+    if bundle:
+        write_bundle(bundle, report, actx.trace, strict)
+        actx.out.say(f"bundle written to {bundle}")
+
+
+def _write(path: Path, text: str, append: bool = False) -> None:
+    from wxcc_desk.errors import ConfigError
+    from wxcc_desk.redact import scrub
+
+    try:
+        with path.open("a" if append else "w", encoding="utf-8") as fh:
+            fh.write(scrub(text))
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write {path}: {err.strerror or err}",
+            hint="pass a path in a writable directory",
+        ) from None
+
+
+def _progress(actx: AppContext) -> Progress:
+    from wxcc_desk.checks.progress import make_progress
+
+    return make_progress(actx)
