@@ -1,0 +1,102 @@
+"""`GET /v1/agents/activities`: who is logged in, with which dial number (spec AgentActivity)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from wxcc_desk.sandbox.model import User
+from wxcc_desk.sandbox.respond import ApiError, authenticate, can_read_config
+from wxcc_desk.sandbox.world import WORLD, AgentSession, World
+
+DAY_MS = 86_400_000
+
+
+def _int(query: Any, key: str, default: int | None, lo: int, hi: int) -> int | None:
+    raw = query.get(key)
+    if raw is None or raw == "":
+        if default is None and key == "from":
+            raise ApiError(400, "from (epoch milliseconds) is required.")
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{key} must be a whole number.") from None
+    if not lo <= value <= hi:
+        raise ApiError(400, f"{key} must be between {lo} and {hi}.")
+    return value
+
+
+def _ids(query: Any, key: str) -> set[str] | None:
+    raw = query.get(key)
+    if not raw:
+        return None
+    ids = {v for v in raw.split(",") if v}
+    if len(ids) > 100:
+        raise ApiError(400, f"{key} accepts at most 100 ids.")
+    return ids
+
+
+def activity(world: World, user: User, session: AgentSession) -> dict[str, Any]:
+    tenant = world.tenant
+    team = tenant.teams.get(session.team_id)
+    site = tenant.sites.get(user.site_id)
+    aux = tenant.aux_codes.get(session.aux_code_id)
+    idle = session.sub_status != "Available"
+    return {
+        "active": True,
+        "agentId": user.ci_user_id,
+        "agentDn": session.dial_number,
+        "agentLogin": user.email,
+        "agentName": user.display_name,
+        "agentSessionId": session.session_id,
+        "channelId": "",
+        "channelType": "telephony",
+        "currentState": session.sub_status.lower(),
+        "endTime": 0,
+        "idleCode": session.aux_code_id if idle else "",
+        "idleCodeName": aux.name if (idle and aux) else "",
+        "isLogin": 1,
+        "mmProfileType": "blended",
+        "queueId": "",
+        "queueName": "",
+        "reason": session.state_reason,
+        "siteId": user.site_id,
+        "siteName": site.name if site else "",
+        "startTime": session.login_ts,
+        "subChannelType": "telephony",
+        "taskId": "",
+        "teamId": session.team_id,
+        "teamName": team.name if team else "",
+        "wrapupCodeName": "",
+    }
+
+
+async def activities(request: web.Request) -> web.Response:
+    user, info = authenticate(request, "cjp:config_read", "cjp:user")
+    if not can_read_config(info, user):
+        raise ApiError(403, "Agent activities need an administrator or a cjp:config_read token.")
+    q = request.query
+    start = _int(q, "from", None, 0, 2**62) or 0
+    end = _int(q, "to", None, 0, 2**62)
+    if end is not None and not 0 <= end - start < DAY_MS:
+        raise ApiError(400, "to - from must be between 0 and 86400000 milliseconds.")
+    size = _int(q, "pageSize", 100, 1, 1000) or 100
+    page = _int(q, "page", 0, 0, 10_000) or 0
+    agents, teams = _ids(q, "agentIds"), _ids(q, "teamIds")
+    world = request.app[WORLD]
+    # With agentIds the lookups are direct; otherwise walk the live sessions only.
+    sessions = (
+        [world.sessions[a] for a in agents if a in world.sessions]
+        if agents
+        else list(world.sessions.values())
+    )
+    rows = [
+        activity(world, world.tenant.by_ci[s.ci_user_id], s)
+        for s in sessions
+        if (teams is None or s.team_id in teams) and (end is None or s.login_ts <= end)
+    ]
+    rows.sort(key=lambda r: (r["startTime"], r["agentId"]))
+    body = {"meta": {"orgId": world.tenant.org.id}, "data": rows[page * size : (page + 1) * size]}
+    return web.json_response(body)

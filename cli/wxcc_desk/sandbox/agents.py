@@ -1,0 +1,205 @@
+"""The agents API: every call answers 202 and the outcome arrives on the WebSocket (§3)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from wxcc_desk.sandbox import station as st
+from wxcc_desk.sandbox import validate
+from wxcc_desk.sandbox.model import User
+from wxcc_desk.sandbox.notifications import emit, envelope
+from wxcc_desk.sandbox.respond import ApiError, authenticate, json_body, tracking_id
+from wxcc_desk.sandbox.world import WORLD, TokenInfo, World, now_ms
+
+LOGOUT_SCOPES = ("cjp:user", "cjp:config_write")
+_pending: set[asyncio.Task[Any]] = set()
+
+
+def deliver(world: World, ci_user_ids: list[str], frame: dict[str, Any]) -> None:
+    """Send after the 202 has gone out, as the real service does; state already changed."""
+    for ci in dict.fromkeys(ci_user_ids):
+        task = asyncio.get_running_loop().create_task(emit(world, ci, frame))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+
+def accepted() -> web.Response:
+    return web.Response(status=202)
+
+
+def _agent_user(user: User) -> None:
+    if not user.contact_center_enabled:
+        raise ApiError(
+            403,
+            "The user is not enabled for Contact Center (Control Hub: Contact "
+            "Center > Users > Contact Center Enabled).",
+            entity="cc_user",
+        )
+
+
+def _target(world: World, user: User, info: TokenInfo, agent_id: str | None) -> User:
+    """The agent an operation is for: the caller, or (supervisor/admin only) another agent."""
+    if not agent_id or agent_id in (user.ci_user_id, user.id):
+        return user
+    if not (user.admin or "supervisor" in user.roles):
+        raise ApiError(403, "Only a supervisor or administrator may act for another agent.")
+    target = world.tenant.by_ci.get(agent_id) or world.tenant.by_id.get(agent_id)
+    if target is None:
+        raise ApiError(404, f"No agent with id {agent_id}.", entity="cc_user")
+    return target
+
+
+async def login(request: web.Request) -> web.Response:
+    user, _ = authenticate(request, "cjp:user")
+    body = validate.login_body(await json_body(request))
+    _agent_user(user)
+    for role in body["roles"]:
+        if role not in user.roles:
+            raise ApiError(403, f"The user does not have the {role} role.", entity="cc_user")
+    world = request.app[WORLD]
+    reason = st.login_failure(world, user, body)
+    if reason is None:
+        session = st.start_session(world, user, body)
+        data = {"type": "AgentStationLoginSuccess", **st.session_data(world, user, session)}
+    else:
+        data = st.failure_data("AgentStationLoginFailed", user, reason)
+    deliver(world, [user.ci_user_id], envelope(world, "StationLogin", data, tracking_id(request)))
+    return accepted()
+
+
+async def logout(request: web.Request) -> web.Response:
+    user, info = authenticate(request, *LOGOUT_SCOPES)
+    body = validate.logout_body(await json_body(request))
+    world = request.app[WORLD]
+    target = _target(world, user, info, body["agentId"])
+    session = world.sessions.get(target.ci_user_id)
+    busy = world.interactions_of(target.ci_user_id)
+    if session is None:
+        data = st.failure_data("AgentLogoutFailed", target, st.NOT_LOGGED_IN)
+    elif busy:
+        data = st.failure_data(
+            "AgentLogoutFailed",
+            target,
+            st.ACTIVE_INTERACTION,
+            interactionIds=[i.id for i in busy],
+            monitoring=any(i.monitoring for i in busy),
+        )
+    else:
+        world.end_session(target.ci_user_id)
+        data = {
+            "type": "AgentLogoutSuccess",
+            "agentId": target.ci_user_id,
+            "agentSessionId": session.session_id,
+            "status": "LoggedOut",
+            "subStatus": "Idle",
+            "roles": session.roles,
+            "logoutReason": body["logoutReason"],
+            "loggedOutBy": "SELF" if target is user else user.ci_user_id,
+        }
+    frame = envelope(world, "Logout", data, tracking_id(request))
+    deliver(world, [target.ci_user_id, user.ci_user_id], frame)
+    return accepted()
+
+
+async def state(request: web.Request) -> web.Response:
+    user, info = authenticate(request, "cjp:user")
+    body = validate.state_body(await json_body(request))
+    world = request.app[WORLD]
+    target = _target(world, user, info, body["agentId"])
+    session = world.sessions.get(target.ci_user_id)
+    aux = world.tenant.aux_codes.get(body["auxCodeId"])
+    if session is None:
+        data = st.failure_data("AgentStateChangeFailed", target, st.NOT_LOGGED_IN)
+    elif body["state"] == "Idle" and (
+        aux is None or not aux.active or aux.work_type != "IDLE_CODE"
+    ):
+        data = st.failure_data("AgentStateChangeFailed", target, st.INVALID_AUX_CODE)
+    else:
+        ts = now_ms()
+        session.sub_status = body["state"]
+        session.aux_code_id = body["auxCodeId"] if body["state"] == "Idle" else "0"
+        session.state_reason = body["lastStateChangeReason"]
+        session.state_ts = ts
+        if body["state"] == "Idle":
+            session.idle_ts = ts
+        data = {
+            "type": "AgentStateChangeSuccess",
+            "agentId": target.ci_user_id,
+            "agentSessionId": session.session_id,
+            "auxCodeId": session.aux_code_id,
+            "status": "LoggedIn",
+            "subStatus": session.sub_status,
+            "lastIdleCodeChangeTimestamp": session.idle_ts,
+            "lastStateChangeTimestamp": ts,
+            "lastStateChangeReason": session.state_reason,
+            "changedBy": "SELF" if target is user else "SUPERVISOR",
+            "changedById": user.ci_user_id,
+            "changedByName": user.display_name,
+        }
+    frame = envelope(world, "AgentStateChange", data, tracking_id(request))
+    deliver(world, [target.ci_user_id, user.ci_user_id], frame)
+    return accepted()
+
+
+async def reload(request: web.Request) -> web.Response:
+    user, _ = authenticate(request, "cjp:user")
+    if await request.read():
+        await json_body(request)  # the SDK sends {}; anything sent must still be JSON
+    world = request.app[WORLD]
+    session = world.sessions.get(user.ci_user_id)
+    if session is None:
+        data = st.failure_data("AgentReloginFailed", user, st.AGENT_NOT_FOUND)
+        outer = "AgentReloginFailed"
+    else:
+        data = {"type": "AgentReloginSuccess", **st.session_data(world, user, session)}
+        outer = "AgentReloginSuccess"
+    deliver(world, [user.ci_user_id], envelope(world, outer, data, tracking_id(request)))
+    return accepted()
+
+
+async def buddy_list(request: web.Request) -> web.Response:
+    user, _ = authenticate(request, "cjp:user")
+    body = await json_body(request)
+    profile = validate.text(body, "agentProfileId", validate.ID_MAX, required=True)
+    media = validate.text(body, "mediaType", 32, required=True)
+    wanted = validate.text(body, "state", 32)
+    world = request.app[WORLD]
+    agents = []
+    for ci, session in world.sessions.items():
+        other = world.tenant.by_ci[ci]
+        if ci == user.ci_user_id or (wanted and session.sub_status != wanted):
+            continue
+        agents.append(
+            {
+                "agentId": ci,
+                "agentName": other.display_name,
+                "state": session.sub_status,
+                "teamId": session.team_id,
+                "dn": session.dial_number,
+                "siteId": other.site_id,
+            }
+        )
+    data = {
+        "type": "BuddyAgents",
+        "agentId": user.ci_user_id,
+        "agentProfileId": profile,
+        "mediaType": media,
+        "agentList": agents,
+    }
+    deliver(world, [user.ci_user_id], envelope(world, "BuddyAgents", data, tracking_id(request)))
+    return accepted()
+
+
+def register(app: web.Application) -> None:
+    from wxcc_desk.sandbox.activities import activities
+
+    app.router.add_post("/v1/agents/login", login)
+    app.router.add_put("/v1/agents/logout", logout)
+    app.router.add_post("/v1/agents/logout", logout)  # SDK and SAMPLE send POST; SPEC says PUT
+    app.router.add_put("/v1/agents/session/state", state)
+    app.router.add_post("/v1/agents/reload", reload)
+    app.router.add_post("/v1/agents/buddyList", buddy_list)
+    app.router.add_get("/v1/agents/activities", activities)

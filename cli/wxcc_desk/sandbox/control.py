@@ -1,0 +1,295 @@
+"""The control API under `/_sandbox/` (loopback only, no auth): test and dry-run knobs."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from typing import Any
+
+from aiohttp import WSCloseCode, web
+
+from wxcc_desk.sandbox.faults import FaultError, as_faults
+from wxcc_desk.sandbox.model import User
+from wxcc_desk.sandbox.notifications import emit, envelope
+from wxcc_desk.sandbox.respond import ApiError
+from wxcc_desk.sandbox.world import WORLD, Interaction, World, now_ms
+
+P = "/_sandbox"
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if not await request.read():
+        return {}
+    try:
+        data = await request.json()
+    except ValueError:
+        raise ApiError(400, "The control request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The control request body must be a JSON object.")
+    return data
+
+
+def _agent(world: World, body: dict[str, Any]) -> User:
+    """The agent a control call names, by `email` or `agentId` (ciUserId)."""
+    key = body.get("email") or body.get("agentId")
+    user = None
+    if isinstance(key, str):
+        user = world.user_by_email(key) or world.tenant.by_ci.get(key)
+    if user is None:
+        raise ApiError(404, f"No sandbox user {key!r}; pass email or agentId.")
+    return user
+
+
+def users_doc(world: World) -> list[dict[str, Any]]:
+    return [
+        {
+            "email": u.email,
+            "roles": u.roles,
+            "admin": u.admin,
+            "scopes": u.scopes,
+            "token": world.user_tokens[u.email.lower()],
+            "ciUserId": u.ci_user_id,
+            "id": u.id,
+            "orgId": world.tenant.org.id,
+            "displayName": u.display_name,
+            "defaultDn": u.default_dn,
+        }
+        for u in world.tenant.users.values()
+    ]
+
+
+async def reset(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    for sub in list(world.subscriptions.values()):
+        sub.taken_over = True  # a reset, not a lost agent connection
+        if sub.ws is not None and not sub.ws.closed:
+            await sub.ws.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox reset")
+    world.subscriptions.clear()
+    world.user_subs.clear()
+    world.reset()
+    return web.json_response({"reset": True})
+
+
+async def sessions(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    doc = [
+        {
+            **dataclasses.asdict(s),
+            "email": world.tenant.by_ci[ci].email,
+            "interactionIds": [i.id for i in world.interactions_of(ci)],
+            "sockets": len(world.open_subs(ci)),
+        }
+        for ci, s in world.sessions.items()
+    ]
+    subs = [
+        {
+            "subscriptionId": s.id,
+            "agentId": s.ci_user_id,
+            "clientType": s.client_type,
+            "connected": s.connected,
+            "keepalive": s.keepalive,
+            "framesSent": s.frames_sent,
+        }
+        for s in world.subscriptions.values()
+    ]
+    return web.json_response({"sessions": doc, "subscriptions": subs})
+
+
+async def users(request: web.Request) -> web.Response:
+    return web.json_response({"users": users_doc(request.app[WORLD])})
+
+
+async def add_interaction(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    body = await _body(request)
+    user = _agent(world, body)
+    item = Interaction(
+        str(body.get("interactionId") or uuid.uuid4()),
+        user.ci_user_id,
+        str(body.get("media", "telephony")),
+        bool(body.get("monitoring", False)),
+    )
+    world.interactions[item.id] = item
+    return web.json_response(dataclasses.asdict(item), status=201)
+
+
+async def end_interaction(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    if world.interactions.pop(request.match_info["id"], None) is None:
+        raise ApiError(404, f"No interaction {request.match_info['id']}.")
+    return web.json_response({"ended": request.match_info["id"]})
+
+
+async def rona(request: web.Request) -> web.Response:
+    """`AgentOfferContactRona` then an unsolicited AgentStateChange to subStatus RONA (inferred)."""
+    world = request.app[WORLD]
+    body = await _body(request)
+    user = _agent(world, body)
+    session = world.sessions.get(user.ci_user_id)
+    if session is None:
+        raise ApiError(409, f"{user.email} is not logged in; RONA needs a logged-in agent.")
+    interaction = str(body.get("interactionId") or uuid.uuid4())
+    offer = envelope(
+        world,
+        "RoutingMessage",
+        {
+            "type": "AgentOfferContactRona",
+            "eventType": "RoutingMessage",
+            "agentId": user.ci_user_id,
+            "interactionId": interaction,
+            "reason": "RONA",
+            "reasonCode": 156,
+        },
+    )
+    ts = now_ms()
+    rona_code = next(
+        (
+            a.id
+            for a in world.tenant.aux_codes.values()
+            if a.name.upper() == "RONA" and a.work_type == "IDLE_CODE"
+        ),
+        session.aux_code_id,
+    )
+    session.sub_status, session.aux_code_id, session.state_reason = "RONA", rona_code, "RONA"
+    session.state_ts = session.idle_ts = ts
+    change = envelope(
+        world,
+        "AgentStateChange",
+        {
+            "type": "AgentStateChange",
+            "agentId": user.ci_user_id,
+            "agentSessionId": session.session_id,
+            "status": "LoggedIn",
+            "subStatus": "RONA",
+            "auxCodeId": rona_code,
+            "lastStateChangeTimestamp": ts,
+            "lastIdleCodeChangeTimestamp": ts,
+            "lastStateChangeReason": "RONA",
+            "changedBy": "SYSTEM",
+        },
+    )
+    await emit(world, user.ci_user_id, offer)
+    sent = await emit(world, user.ci_user_id, change)
+    return web.json_response(
+        {"interactionId": interaction, "auxCodeId": rona_code, "sockets": sent}
+    )
+
+
+async def add_faults(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    body = await _body(request)
+    specs = body.get("specs") or ([body["spec"]] if "spec" in body else [])
+    try:
+        faults = as_faults(specs)
+    except FaultError as err:
+        raise ApiError(400, str(err)) from None
+    world.faults.extend(faults)
+    return web.json_response({"faults": [f.spec for f in world.faults]})
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    return web.json_response({"faults": [f.spec for f in request.app[WORLD].faults]})
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[WORLD].faults.clear()
+    return web.json_response({"faults": []})
+
+
+async def expire_tokens(request: web.Request) -> web.Response:
+    return await _tokens(request, revoke=False)
+
+
+async def revoke_tokens(request: web.Request) -> web.Response:
+    return await _tokens(request, revoke=True)
+
+
+async def _tokens(request: web.Request, *, revoke: bool) -> web.Response:
+    """By `token`, or every access token of `email`; refresh tokens stay usable."""
+    world = request.app[WORLD]
+    body = await _body(request)
+    token, email = body.get("token"), body.get("email")
+    hit = [
+        i
+        for i in world.tokens.values()
+        if (token and i.token == token) or (email and i.email.lower() == str(email).lower())
+    ]
+    if not hit:
+        raise ApiError(404, "No matching token; pass token or email.")
+    for info in hit:
+        info.revoked = info.revoked or revoke
+        info.expires_at = min(info.expires_at, time.time() - 1)
+    return web.json_response({"expired": len(hit), "revoked": revoke})
+
+
+async def websocket_knobs(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    body = await _body(request)
+    knobs = world.knobs
+    for key, value in body.items():
+        if not hasattr(knobs, key) or isinstance(value, str):
+            raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; see docs/sandbox.md.")
+        setattr(knobs, key, type(getattr(knobs, key))(value))
+    return web.json_response(dataclasses.asdict(knobs))
+
+
+async def state_change(request: web.Request) -> web.Response:
+    """Push a supervisor-style unsolicited AgentStateChange to an agent."""
+    world = request.app[WORLD]
+    body = await _body(request)
+    user = _agent(world, body)
+    session = world.sessions.get(user.ci_user_id)
+    if session is None:
+        raise ApiError(409, f"{user.email} is not logged in.")
+    session.sub_status = str(body.get("subStatus", "Idle"))
+    session.aux_code_id = str(body.get("auxCodeId", session.aux_code_id))
+    session.state_ts = now_ms()
+    frame = envelope(
+        world,
+        "AgentStateChange",
+        {
+            "type": "AgentStateChange",
+            "agentId": user.ci_user_id,
+            "agentSessionId": session.session_id,
+            "status": "LoggedIn",
+            "subStatus": session.sub_status,
+            "auxCodeId": session.aux_code_id,
+            "lastStateChangeTimestamp": session.state_ts,
+            "changedBy": "SUPERVISOR",
+        },
+    )
+    return web.json_response({"sockets": await emit(world, user.ci_user_id, frame)})
+
+
+async def requests_log(request: web.Request) -> web.Response:
+    log = [
+        {
+            "method": r.method,
+            "path": r.path,
+            "query": r.query,
+            "headers": r.headers,
+            "body": r.body,
+            "status": r.status,
+        }
+        for r in request.app[WORLD].requests
+    ]
+    return web.json_response({"requests": log})
+
+
+def register(app: web.Application) -> None:
+    r = app.router
+    r.add_post(f"{P}/reset", reset)
+    r.add_get(f"{P}/sessions", sessions)
+    r.add_get(f"{P}/users", users)
+    r.add_get(f"{P}/requests", requests_log)
+    r.add_post(f"{P}/interactions", add_interaction)
+    r.add_delete(f"{P}/interactions/{{id}}", end_interaction)
+    r.add_post(f"{P}/rona", rona)
+    r.add_post(f"{P}/state", state_change)
+    r.add_get(f"{P}/faults", list_faults)
+    r.add_post(f"{P}/faults", add_faults)
+    r.add_delete(f"{P}/faults", clear_faults)
+    r.add_post(f"{P}/tokens/expire", expire_tokens)
+    r.add_post(f"{P}/tokens/revoke", revoke_tokens)
+    r.add_post(f"{P}/websocket", websocket_knobs)

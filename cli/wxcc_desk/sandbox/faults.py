@@ -1,0 +1,129 @@
+"""Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N]`.
+
+Kinds (docs/sandbox.md has examples):
+  error=CODE           answer CODE (4xx/5xx) with the spec's error body instead of the real answer
+  drop                 close the connection without answering
+  latency=MS           add MS milliseconds before answering
+  ws-drop-after=N      close each notification WebSocket after N frames sent
+  ws-withhold=EVENT    never send frames whose type or data.type is EVENT (e.g. Welcome)
+  status=LEVEL:NAME    status page: mark the component whose name contains NAME as
+                       LEVEL (degraded, partial, major, maintenance)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+from dataclasses import dataclass
+
+KINDS = ("error", "drop", "latency", "ws-drop-after", "ws-withhold", "status")
+STATUS_LEVELS = {
+    "degraded": "degraded_performance",
+    "partial": "partial_outage",
+    "major": "major_outage",
+    "maintenance": "under_maintenance",
+}
+
+
+class FaultError(ValueError):
+    """A fault spec is malformed; the message is one line with the fix."""
+
+
+@dataclass
+class Fault:
+    kind: str
+    value: str = ""
+    path: str = "*"
+    method: str = "*"
+    rate: float = 1.0
+    times: int | None = None
+    spec: str = ""
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method not in ("*", method.upper()):
+            return False
+        return fnmatch.fnmatchcase(path, self.path)
+
+    def fire(self) -> bool:
+        """Decide (by rate and remaining count) whether this fault applies to this request."""
+        if self.times is not None and self.times <= 0:
+            return False
+        if self.rate < 1.0 and random.random() >= self.rate:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+    @property
+    def int_value(self) -> int:
+        return int(self.value)
+
+
+def parse_fault(spec: str) -> Fault:
+    """Parse one spec; raise `FaultError` naming the problem and the accepted form."""
+    parts = [p.strip() for p in spec.split(",") if p.strip()]
+    if not parts:
+        raise FaultError("empty fault spec; e.g. --fault 'error=503,path=/v1/agents/login'")
+    kind, _, value = parts[0].partition("=")
+    if kind not in KINDS:
+        raise FaultError(f"unknown fault kind {kind!r} in {spec!r}; use one of {', '.join(KINDS)}")
+    fault = Fault(kind=kind, value=value, spec=spec)
+    for part in parts[1:]:
+        _option(fault, part, spec)
+    _check_value(fault)
+    return fault
+
+
+def _option(fault: Fault, part: str, spec: str) -> None:
+    key, sep, value = part.partition("=")
+    if not sep:
+        raise FaultError(f"fault option {part!r} in {spec!r} must be KEY=VALUE")
+    try:
+        if key == "path":
+            fault.path = value
+        elif key == "method":
+            fault.method = value.upper()
+        elif key == "rate":
+            fault.rate = float(value)
+            if not 0.0 <= fault.rate <= 1.0:
+                raise ValueError
+        elif key == "times":
+            fault.times = int(value)
+        else:
+            raise FaultError(
+                f"unknown fault option {key!r} in {spec!r}; use path, method, rate, times"
+            )
+    except ValueError:
+        raise FaultError(
+            f"bad value for {key} in {spec!r} (rate 0..1, times a whole number)"
+        ) from None
+
+
+def _check_value(fault: Fault) -> None:
+    kind, value = fault.kind, fault.value
+    if kind in ("error", "latency", "ws-drop-after"):
+        if not value.isdigit():
+            raise FaultError(f"{kind} needs a number, e.g. {kind}=503 (got {fault.spec!r})")
+        if kind == "error" and not 400 <= int(value) <= 599:
+            raise FaultError(f"error=CODE must be a 4xx or 5xx status (got {value})")
+    elif kind == "ws-withhold" and not value:
+        raise FaultError("ws-withhold needs an event name, e.g. ws-withhold=Welcome")
+    elif kind == "status":
+        level, _, name = value.partition(":")
+        if level not in STATUS_LEVELS or not name:
+            raise FaultError(
+                f"status fault must be LEVEL:COMPONENT with LEVEL one of "
+                f"{', '.join(STATUS_LEVELS)}, e.g. status=degraded:US1 (got {value!r})"
+            )
+    elif kind == "drop" and value:
+        raise FaultError("drop takes no value; use e.g. drop,path=/v1/agents/*,rate=0.5")
+
+
+def as_faults(items: object) -> list[Fault]:
+    """Accept fault specs or `Fault` objects (the Python API takes either)."""
+    if isinstance(items, str | Fault):
+        items = [items]
+    out: list[Fault] = []
+    for item in items or ():  # type: ignore[attr-defined]
+        out.append(item if isinstance(item, Fault) else parse_fault(str(item)))
+    return out

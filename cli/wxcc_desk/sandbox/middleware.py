@@ -1,0 +1,161 @@
+"""What every request goes through: tracking IDs, the request log, latency, faults, rate limit,
+and turning errors (including unknown routes) into the spec's error bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from wxcc_desk.sandbox.respond import (
+    TRACKING_KEY,
+    ApiError,
+    error_response,
+    new_tracking,
+)
+from wxcc_desk.sandbox.world import WORLD, RecordedRequest, World
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CONTROL_PREFIX = "/_sandbox/"
+_SECRET_FORM_KEYS = {"client_secret", "code", "code_verifier", "refresh_token", "password"}
+
+
+def is_loopback(request: web.Request) -> bool:
+    try:
+        return ipaddress.ip_address((request.remote or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@web.middleware
+async def sandbox_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    world = request.app[WORLD]
+    tracking = request.headers.get("TrackingId") or new_tracking(request.path)
+    request[TRACKING_KEY] = tracking
+    control = request.path.startswith(CONTROL_PREFIX)
+    record = None if control else await _record(request, world)
+    try:
+        response = await (
+            _control(request, handler) if control else _guarded(request, handler, world)
+        )
+    except ApiError as err:
+        response = error_response(request, err)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        response = error_response(request, ApiError(exc.status, _route_error(request, exc.status)))
+    if not response.prepared:
+        response.headers["TrackingID"] = tracking
+    if record is not None:
+        _finish(record, response)
+    return response
+
+
+def _route_error(request: web.Request, status: int) -> str:
+    if status == 404:
+        return f"No such resource: {request.method} {request.path}"
+    if status == 405:
+        return f"Method {request.method} is not allowed on {request.path}"
+    return f"Request failed with status {status}"
+
+
+async def _control(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not is_loopback(request):
+        raise ApiError(403, "The sandbox control API answers loopback clients only.")
+    return await handler(request)
+
+
+async def _guarded(request: web.Request, handler: Handler, world: World) -> web.StreamResponse:
+    delay = world.latency_ms
+    for fault in world.faults:
+        if fault.kind == "latency" and fault.matches(request.method, request.path) and fault.fire():
+            delay += fault.int_value
+    if delay:
+        await asyncio.sleep(delay / 1000)
+    for fault in world.faults:
+        if fault.kind not in ("error", "drop") or not fault.matches(request.method, request.path):
+            continue
+        if not fault.fire():
+            continue
+        if fault.kind == "drop":
+            _drop(request)
+        raise ApiError(fault.int_value, f"Injected fault {fault.spec!r}.")
+    _rate_limit(request, world)
+    return await handler(request)
+
+
+def _drop(request: web.Request) -> None:
+    """Close the socket with no answer, as a dead load balancer would."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    raise asyncio.CancelledError
+
+
+def _rate_limit(request: web.Request, world: World) -> None:
+    """Per-token requests per minute, in fixed one-minute windows (O(1) per request)."""
+    limit = world.rate_limit
+    token = request.headers.get("Authorization", "")
+    if not limit or not token:
+        return
+    now = time.time()
+    window = int(now // 60)
+    start, count = world.rate_windows.get(token, (window, 0))
+    if start != window:
+        start, count = window, 0
+    count += 1
+    world.rate_windows[token] = (start, count)
+    if count > limit:
+        retry = max(1, int((window + 1) * 60 - now))
+        raise ApiError(
+            429,
+            f"Rate limit of {limit} requests per minute exceeded.",
+            headers={"Retry-After": str(retry)},
+        )
+
+
+async def _record(request: web.Request, world: World) -> RecordedRequest:
+    raw = await request.read() if request.can_read_body else b""
+    headers = dict(request.headers.items())
+    for key in list(headers):
+        if key.lower() == "authorization":
+            scheme = headers[key].split(" ", 1)[0]
+            headers[key] = f"{scheme} ***"
+    record = RecordedRequest(
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        headers=headers,
+        body=_body(raw, request.content_type),
+        raw_body=raw,
+    )
+    world.requests.append(record)
+    return record
+
+
+def _body(raw: bytes, content_type: str) -> Any:
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "replace")
+    if content_type == "application/x-www-form-urlencoded":
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        return {k: ("***" if k in _SECRET_FORM_KEYS else v) for k, v in form.items()}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _finish(record: RecordedRequest, response: web.StreamResponse) -> None:
+    record.status = response.status
+    record.response_headers = dict(response.headers)
+    if isinstance(response, web.Response) and response.body is not None:
+        body = response.body
+        if isinstance(body, bytes):
+            record.response_body = _body(body, "application/json")
