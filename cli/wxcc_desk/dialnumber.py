@@ -197,13 +197,16 @@ def strip_chars(number: str, chars: str) -> str:
 
 
 def check_dial_plan(number: str, policy: DnPolicy, notes: list[str]) -> DialVerdict | None:
-    """When dial plans apply, some entry must match the number after its stripped characters."""
+    """When dial plans apply, some entry must match the number after its stripped characters.
+
+    Searched, not anchored, like the tenant DN patterns: the Desktop tests plans the same way.
+    """
     if not policy.dial_plan_enabled or not policy.dial_plans:
         return None
     for entry in policy.dial_plans:
         candidate = strip_chars(number, entry.stripped_chars)
         try:
-            if re.fullmatch(entry.regex, candidate):
+            if re.search(entry.regex, candidate):
                 notes.append(
                     f"dial plan {entry.name!r} matches; dialled as {entry.prefix}{candidate}"
                 )

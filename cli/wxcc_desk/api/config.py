@@ -155,7 +155,7 @@ async def list_teams(http: Http, api_url: str, org_id: str, ids: list[str]) -> l
 
 
 async def list_dial_plans(http: Http, api_url: str, org_id: str) -> list[Json]:
-    body = await _get(
+    body = await _get_any(
         http,
         f"{_org(api_url, org_id)}/dial-plan",
         "list the dial plans",

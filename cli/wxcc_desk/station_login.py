@@ -1,0 +1,256 @@
+"""Station login, and `--hold`.
+
+Critical path (each arrow is a round trip that must wait for the one before):
+people/me -> user by CI id (org reads in parallel) -> Desktop Profile, site, teams, dial plans
+(in parallel) -> preflight (local) -> subscribe -> WebSocket + Welcome -> login -> outcome ->
+state change -> outcome. A login POST is never repeated blindly: after an ambiguous failure the
+flow asks the service for the session (reload) first, so a retry never logs in twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from wxcc_desk.api import agents, notifications
+from wxcc_desk.api.config import AgentConfig, load_agent_config
+from wxcc_desk.api.identity import Identity, get_me
+from wxcc_desk.api.notifications import (
+    RELOGIN,
+    STATE_CHANGE,
+    STATION_LOGIN,
+    Envelope,
+    NotificationSocket,
+)
+from wxcc_desk.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.station import SessionInfo, Station, StationEvent, StationSpec, session_from
+from wxcc_desk.station_errors import login_failure, state_failure
+from wxcc_desk.station_preflight import LoginPlan, check_identity, preflight
+from wxcc_desk.station_record import save
+
+
+@dataclass
+class LoginResult:
+    identity: Identity
+    session: SessionInfo
+    plan: LoginPlan
+    adopted: bool = False  # an existing session was taken over rather than a new login
+    warnings: list[str] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def open_socket(
+    st: Station, *, allow_multi_login: bool, force: bool
+) -> AsyncIterator[NotificationSocket]:
+    """Subscribe and connect; a refused multi-login becomes an admin-facing error."""
+    try:
+        sub = await notifications.subscribe(
+            st.http, st.api_url, allow_multi_login=allow_multi_login, force=force
+        )
+    except AuthError as err:
+        if "AGENT_MULTI_LOGIN" not in err.message:
+            raise
+        raise RejectedError(
+            "the user already has a wxcc-desk session open elsewhere (another run or --hold)",
+            hint="end the other run, or pass `--takeover` to close it and take the station over",
+            code="ALREADY_LOGGED_IN",
+            tracking_ids=err.tracking_ids,
+        ) from None
+    sock = NotificationSocket(
+        sub.url, trace=st.trace, ssl_context=_ssl(st), tracking_id=st.tracker.next_id()
+    )
+    try:
+        await sock.open(st.outcome_timeout)
+        yield sock
+    finally:
+        await sock.close()
+
+
+def _ssl(st: Station) -> ssl.SSLContext | None:
+    verify = st.tls.verify
+    return verify if isinstance(verify, ssl.SSLContext) else None
+
+
+async def learn_session(st: Station, sock: NotificationSocket) -> Envelope:
+    """POST reload and wait for AgentReloginSuccess/Failed (protocol §3)."""
+    since = sock.cursor
+    ids = await agents.reload(st.http, st.api_url)
+    try:
+        return await sock.outcome(RELOGIN, st.outcome_timeout, since, "session (reload)")
+    except WxccError as err:
+        raise err.with_tracking(*ids) from None
+
+
+def logged_in(env: Envelope) -> bool:
+    return env.kind == "AgentReloginSuccess"
+
+
+async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, AgentConfig]:
+    st.step("checking who the token belongs to")
+    me = await get_me(st.http, st.identity_url)
+    check_identity(spec, me)
+    st.step(f"token is {me.email}; loading the agent configuration")
+    config = await load_agent_config(st.http, st.api_url, me.org_id, me.ci_user_id)
+    return me, config
+
+
+async def login(
+    st: Station,
+    spec: StationSpec,
+    *,
+    hold: float | None = None,
+    remember: Callable[[], None] | None = None,
+) -> LoginResult:
+    """Preflight, subscribe, log in, apply the state, record the session; with `hold` keep it
+    until the duration ends (0 = until interrupted), delivering events to `st.on_event`.
+    `remember` stores the station credentials; its failure is a warning, not a failed login."""
+    me, config = await gather_config(st, spec)
+    plan = preflight(spec, config)
+    st.step("preflight passed; subscribing to notifications")
+    async with open_socket(st, allow_multi_login=False, force=spec.takeover) as sock:
+        result = await _login_on(st, sock, spec, me=me, config=config, plan=plan)
+        save(
+            st.state_dir,
+            st.name,
+            user=me.email,
+            session=result.session,
+            run_id=st.tracker.run_id,
+            tracking_ids=st.tracker.received,
+        )
+        if remember is not None:
+            _remember(remember, result)
+        if hold is not None:
+            st.on_event(
+                StationEvent("logged_in", "signed in; holding the session", {}, time.time())
+            )
+            await hold_session(st, sock, hold)
+    return result
+
+
+def _remember(remember: Callable[[], None], result: LoginResult) -> None:
+    try:
+        remember()
+    except WxccError as err:
+        result.warnings.append(f"the station credentials were not saved: {err.message}")
+
+
+async def _login_on(
+    st: Station,
+    sock: NotificationSocket,
+    spec: StationSpec,
+    *,
+    me: Identity,
+    config: AgentConfig,
+    plan: LoginPlan,
+) -> LoginResult:
+    adopted = None
+    if spec.takeover:
+        env = await learn_session(st, sock)
+        adopted = env if logged_in(env) else None
+    if adopted is not None:
+        st.step("took over the existing station session")
+        data = adopted.data
+    else:
+        data = await _send_login(st, sock, plan)
+    session = await _apply_state(st, sock, plan, data, config)
+    return LoginResult(me, session, plan, adopted=adopted is not None)
+
+
+async def _send_login(st: Station, sock: NotificationSocket, plan: LoginPlan) -> dict[str, object]:
+    """One login; after an ambiguous failure, learn the session before a single retry."""
+    for attempt in (1, 2):
+        st.step("signing the station in" + (" (retry)" if attempt > 1 else ""))
+        since = sock.cursor
+        try:
+            ids = await agents.login(st.http, st.api_url, plan.request)
+            env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
+        except NetworkError as err:
+            # UncertainOutcome, outcome timeout or rate limit: learn before trying again.
+            if attempt > 1 or err.code == "WEBSOCKET_LOST":
+                raise
+            st.step(f"outcome unknown ({err.code}); asking the service for the session")
+            probe = await learn_session(st, sock)
+            if logged_in(probe):
+                return probe.data
+            continue
+        if env.kind in STATION_LOGIN.failure:
+            raise login_failure(env, plan).with_tracking(*ids)
+        return env.data
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _apply_state(
+    st: Station,
+    sock: NotificationSocket,
+    plan: LoginPlan,
+    data: dict[str, object],
+    config: AgentConfig,
+) -> SessionInfo:
+    want_aux = plan.aux_code.id if plan.aux_code else agents.AVAILABLE_AUX_CODE
+    if plan.after_state == "Idle" and plan.aux_code is None:
+        want_aux = str(data.get("auxCodeId") or "")
+    already = data.get("subStatus") == plan.after_state and data.get("auxCodeId") == want_aux
+    if not already and want_aux:
+        st.step(f"setting the state to {plan.after_state}")
+        since = sock.cursor
+        ids = await agents.set_state(st.http, st.api_url, plan.after_state, want_aux)
+        env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
+        if env.kind in STATE_CHANGE.failure:
+            raise state_failure(env).with_tracking(*ids)
+        data = {**data, **{k: v for k, v in env.data.items() if v not in (None, "")}}
+    idle = config.idle_code(str(data.get("auxCodeId") or "")) if data.get("auxCodeId") else None
+    team = plan.team.name if plan.team else ""
+    return session_from(dict(data), team, idle.name if idle else "")
+
+
+async def hold_session(st: Station, sock: NotificationSocket, duration: float) -> None:
+    """Keep the socket (and its keepalives) open and pass events on until time or cancel."""
+    st.step("holding the session (keepalives every 4 s); interrupt to stop")
+    try:
+        await asyncio.wait_for(_relay(st, sock), duration if duration > 0 else None)
+    except TimeoutError:
+        st.on_event(StationEvent("closed", f"hold ended after {duration:g} s", {}, time.time()))
+    except asyncio.CancelledError:
+        # Ctrl-C during --hold is the normal way to stop: close the socket and finish cleanly.
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        st.on_event(StationEvent("closed", "hold interrupted; closing", {}, time.time()))
+
+
+async def _relay(st: Station, sock: NotificationSocket) -> None:
+    async for env in sock.events(sock.cursor):
+        st.on_event(describe(env))
+        if env.kind == notifications.MULTI_LOGIN_CLOSE:
+            raise notifications.taken_over(env)
+    raise NetworkError(
+        f"the notification WebSocket ended while holding ({sock.closed})",
+        hint="the station stays signed in; run `wxcc-desk status`, then `login --hold` again",
+        code="WEBSOCKET_LOST",
+    )
+
+
+def describe(env: Envelope) -> StationEvent:
+    """One frame as an event line for `--hold`."""
+    data = env.data
+    kind = "event"
+    text = f"{env.type}/{env.kind}"
+    if env.kind.startswith("AgentStateChange") or env.type == "AgentStateChange":
+        kind, text = "state", f"state -> {data.get('subStatus') or data.get('status')}"
+    elif "Rona" in env.kind or data.get("subStatus") == "RONA":
+        kind, text = "rona", f"RONA: a contact rang without answer ({data.get('reason', '')})"
+    elif env.kind == notifications.MULTI_LOGIN_CLOSE:
+        kind, text = "multi_login", "session taken over by another sign-in of this user"
+    elif env.kind == "AgentLogoutSuccess":
+        kind, text = "state", f"logged out ({data.get('loggedOutBy') or 'by the service'})"
+    payload = {
+        "type": env.type,
+        "kind": env.kind,
+        "tracking_id": env.tracking_id,
+        "data": {k: v for k, v in data.items() if k != "eventType"},
+    }
+    return StationEvent(kind, text, payload, env.received)
