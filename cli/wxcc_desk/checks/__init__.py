@@ -10,6 +10,8 @@ import importlib
 MODULES = (
     "wxcc_desk.checks.local",
     "wxcc_desk.checks.network",
+    "wxcc_desk.checks.identity",
+    "wxcc_desk.checks.config",
 )
 OPTIONAL = ("wxcc_desk.checks.teams",)  # owned by the Teams engineer; absent is fine
 

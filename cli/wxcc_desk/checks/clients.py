@@ -7,15 +7,17 @@ identity and configuration reads is added by the identity layer.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Generator
+from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.checks.runner import RunState
 
 if TYPE_CHECKING:
+    import httpx
+
     from wxcc_desk.checks.orchestrate import DiagnoseOptions
     from wxcc_desk.context import AppContext
-    from wxcc_desk.http import Timeouts
+    from wxcc_desk.http import Http, Timeouts, TlsChoice
 
 
 def _timeouts(state: RunState) -> Timeouts:
@@ -51,7 +53,46 @@ async def open_clients(
         timeouts=_timeouts(state),
         transport=transport,
     )
+    authed = _authed_client(actx, state, tls, transport)
     try:
         yield state
     finally:
         await state.http.aclose()
+        if authed is not None:
+            await authed.client.aclose()
+
+
+def _authed_client(
+    actx: AppContext, state: RunState, tls: TlsChoice, transport: Any
+) -> Http | None:
+    """The token-bearing client; shares the unauthenticated client's transport (and bucket)."""
+    from wxcc_desk.checks.identity import TOKEN_ENV, TokenInfo
+    from wxcc_desk.http import make_http
+    from wxcc_desk.redact import register_secret
+
+    token = actx.env.get(TOKEN_ENV, "").strip()
+    if not token:
+        return None
+    register_secret(token)
+    state.extras["token"] = TokenInfo(token, f"environment {TOKEN_ENV}")
+    client = make_http(
+        tracker=actx.tracker,
+        trace=actx.trace_line,
+        tls=tls,
+        timeouts=_timeouts(state),
+        auth=_bearer(token),
+        transport=transport,
+    )
+    state.extras["authed"] = client
+    return client
+
+
+def _bearer(token: str) -> httpx.Auth:
+    import httpx
+
+    class Bearer(httpx.Auth):
+        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
+            request.headers["Authorization"] = f"Bearer {token}"
+            yield request
+
+    return Bearer()
