@@ -17,9 +17,12 @@ _secrets: set[str] = set()
 _PATTERNS = [
     re.compile(r"(?i)(authorization\s*[:=]\s*\"?)(bearer\s+)?[^\s\",;]+"),
     re.compile(
-        r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|code)"
-        r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+        r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|"
+        r"device_code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
     ),
+    # An OAuth authorization code travels as `code=` in a query or form; a JSON key merely
+    # ending in "code" (`"exit_code": 3`, `"user_code"`) is not a secret.
+    re.compile(r"(?i)((?<![\w\"])code=)[^\s\"'&,}]+"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
 ]
 
