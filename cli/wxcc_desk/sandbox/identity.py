@@ -45,8 +45,6 @@ def person(tenant: Tenant, user: User) -> dict[str, Any]:
         "created": "2024-01-01T00:00:00.000Z",
         "status": "active",
         "type": "person",
-        "loginEnabled": user.active,
-        "invitePending": False,
         "timezone": tenant.org.timezone,
     }
 
