@@ -107,3 +107,18 @@ def test_provisioned_value_rule(sbx: Any, tmp_path: Path) -> None:
 def test_user_not_contact_center_enabled(sbx: Any, tmp_path: Path) -> None:
     run = _diag(sbx, tmp_path, "admin@example.com", user="admin@example.com")
     assert run.status("config.user") == "fail", run.check("config.user")
+
+
+def test_status_page_operational(sbx: Any, tmp_path: Path) -> None:
+    path = write_profile(tmp_path, api=sbx.url)
+    run = run_cli(["diagnose", "-p", str(path), "--json", "--check", "service.status"])
+    assert run.status("service.status") == "pass", run.check("service.status")
+
+
+def test_status_page_unreadable(tmp_path: Path) -> None:
+    from tests.diagnose.servers import Behaviour, serve_https
+
+    with serve_https(None, Behaviour(status=404)) as url:
+        run = run_cli(["diagnose", "-p", str(write_profile(tmp_path, api=url)), "--json",
+                       "--check", "service.status"])  # fmt: skip
+    assert run.status("service.status") == "warn"

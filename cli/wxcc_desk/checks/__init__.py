@@ -12,6 +12,7 @@ MODULES = (
     "wxcc_desk.checks.network",
     "wxcc_desk.checks.identity",
     "wxcc_desk.checks.config",
+    "wxcc_desk.checks.service",
 )
 OPTIONAL = ("wxcc_desk.checks.teams",)  # owned by the Teams engineer; absent is fine
 
