@@ -1,12 +1,95 @@
-"""`wxcc-desk sandbox` (placeholder until its issue lands)."""
+"""`wxcc-desk sandbox`: run the local WxCC sandbox (HTTP + WebSocket on one loopback port)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
-from wxcc_desk.errors import UsageError
+from wxcc_desk.context import AppContext
+from wxcc_desk.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from wxcc_desk.sandbox.world import World
+
+DEFAULT_RATE_LIMIT = 300  # requests per minute per token, Webex's documented default
+
+_H = {
+    "host": "Address to listen on (loopback unless --allow-remote).",
+    "port": "Port to listen on; 0 picks a free port.",
+    "tenant": "Tenant YAML file (format: docs/sandbox.md); default: the shipped tenant.",
+    "latency": "Milliseconds added to every HTTP answer.",
+    "rate": "Requests per minute per token before 429 + Retry-After; 0 turns it off.",
+    "fault": "Inject a fault, e.g. 'error=503,path=/v1/agents/login,rate=0.5' (repeatable).",
+    "remote": "Allow a non-loopback --host (anyone who can reach it gets the tokens' power).",
+}
 
 
-def sandbox(ctx: typer.Context) -> None:
-    """Not available yet."""
-    raise UsageError("`sandbox` is not implemented yet")
+def sandbox(  # noqa: PLR0917 (Typer maps parameters to options)
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help=_H["host"])] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help=_H["port"])] = 0,
+    tenant: Annotated[Path | None, typer.Option("--tenant", help=_H["tenant"])] = None,
+    latency_ms: Annotated[int, typer.Option("--latency-ms", min=0, help=_H["latency"])] = 0,
+    rate_limit: Annotated[
+        int, typer.Option("--rate-limit", min=0, help=_H["rate"])
+    ] = DEFAULT_RATE_LIMIT,
+    fault: Annotated[list[str] | None, typer.Option("--fault", help=_H["fault"])] = None,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help=_H["remote"])] = False,
+) -> None:
+    """Serve Webex identity, WxCC config, agents, notifications (WebSocket), a status page and
+    a control API on one port until Ctrl-C. Prints `sandbox listening on URL` first, then one
+    line per user: e-mail, roles, access token.
+
+    Example: wxcc-desk sandbox --port 8765 --fault 'ws-withhold=Welcome'
+    """
+    actx = ctx.ensure_object(AppContext)
+    from wxcc_desk.sandbox.serve import is_loopback_host
+
+    if not allow_remote and not is_loopback_host(host):
+        raise UsageError(
+            f"refusing to listen on non-loopback host {host}",
+            hint="use --host 127.0.0.1, or add --allow-remote if you really mean it",
+        )
+    world = _world(tenant, latency_ms, rate_limit or None, fault or [])
+    _serve(actx, world, host, port)
+
+
+def _world(
+    tenant: Path | None, latency_ms: int, rate_limit: int | None, faults: list[str]
+) -> World:
+    from wxcc_desk.sandbox import FaultError, TenantError, make_world
+
+    try:
+        return make_world(tenant, latency_ms=latency_ms, rate_limit=rate_limit, faults=faults)
+    except TenantError as err:
+        raise ConfigError(
+            str(err), hint="fix the tenant file; docs/sandbox.md has the format"
+        ) from None
+    except FaultError as err:
+        raise UsageError(
+            str(err), hint="see `wxcc-desk sandbox --help` and docs/sandbox.md"
+        ) from None
+
+
+def _serve(actx: AppContext, world: World, host: str, port: int) -> None:
+    from wxcc_desk.sandbox.control import users_doc
+    from wxcc_desk.sandbox.serve import serve_until_signal
+
+    def ready(url: str) -> None:
+        actx.out.data(f"sandbox listening on {url}")
+        for user in users_doc(world):
+            roles = ",".join(user["roles"] + (["admin"] if user["admin"] else [])) or "-"
+            actx.out.data(f"{user['email']}\t{roles}\t{user['token']}")
+        actx.out.say("serving; press Ctrl-C to stop", "dim")
+
+    try:
+        asyncio.run(serve_until_signal(world, host, port, ready))
+    except OSError as err:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {err.strerror or err}",
+            hint="pick another --port (0 chooses a free one)",
+        ) from None
+    actx.out.say("sandbox stopped", "dim")
