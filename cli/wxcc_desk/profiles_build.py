@@ -92,7 +92,9 @@ def _telephony(r: _Reader) -> Telephony:
 
 def _team(r: _Reader, role: str) -> str | None:
     team = cast("str | None", r.get("team"))
-    if team is None and role in ("agent", "supervisor_agent"):
+    # With `remember: true` the team may come from the keyring at login; the station flow
+    # reports it if none was remembered either.
+    if team is None and role in ("agent", "supervisor_agent") and not r.get("remember", False):
         raise ConfigError(
             f"{r.origin('role')}: key 'team' is missing; role '{role}' signs in as an agent, "
             "which needs a team",
