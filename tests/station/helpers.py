@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from wxcc_desk.http import TlsChoice, Timeouts, make_http
+from wxcc_desk.http import Timeouts, TlsChoice, make_http
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.station import Station, StationEvent, StationSpec
 from wxcc_desk.tracking import Tracker

@@ -1,12 +1,81 @@
-"""`wxcc-desk login` (placeholder until its issue lands)."""
+"""`wxcc-desk login`: station login from a profile."""
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
+from wxcc_desk.commands.station_events import event_printer
+from wxcc_desk.context import AppContext
 from wxcc_desk.errors import UsageError
 
+if TYPE_CHECKING:
+    from wxcc_desk.credentials import TokenSet
 
-def login(ctx: typer.Context) -> None:
-    """Not available yet."""
-    raise UsageError("`login` is not implemented yet")
+_H = {
+    "p": "Profile name or path (or WXCC_PROFILE).",
+    "token": "Read the access token from stdin (e.g. `< token.txt`); it is kept in the keyring.",
+    "web": "Sign in in the browser first (OAuth with PKCE) and keep the tokens in the keyring.",
+    "takeover": "Take over a session this user has open elsewhere instead of failing.",
+    "hold": "Stay connected (keepalives) and print events until interrupted or --duration.",
+    "duration": "With --hold: stop after S seconds (default: until interrupted).",
+    "json": "Print JSON (schema wxcc-desk/login/v1; --hold events as wxcc-desk/event/v1 lines).",
+    "team": "Team name or id (overrides the profile).",
+    "number": "Dial number or extension (overrides the profile).",
+}
+
+
+def login(  # noqa: PLR0917 (Typer maps parameters to options)
+    ctx: typer.Context,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help=_H["p"])] = None,
+    with_token: Annotated[bool, typer.Option("--with-token", help=_H["token"])] = False,
+    web: Annotated[bool, typer.Option("--web", help=_H["web"])] = False,
+    takeover: Annotated[bool, typer.Option("--takeover", help=_H["takeover"])] = False,
+    hold: Annotated[bool, typer.Option("--hold", help=_H["hold"])] = False,
+    duration: Annotated[
+        float | None, typer.Option("--duration", min=0.1, metavar="S", help=_H["duration"])
+    ] = None,
+    team: Annotated[str | None, typer.Option("--team", help=_H["team"])] = None,
+    dial_number: Annotated[str | None, typer.Option("--dial-number", help=_H["number"])] = None,
+    json_out: Annotated[bool, typer.Option("--json", help=_H["json"])] = False,
+) -> None:
+    """Sign the station in: check the token's user, load the agent configuration, run preflight
+    checks (role, telephony option, WebRTC, team, dial number), then subscribe, log in, wait for
+    the outcome and apply the profile's state. Without --hold the station stays signed in after
+    the command exits (see README: "When wxcc-desk exits").
+
+    Example: wxcc-desk login -p sandbox --hold --duration 60
+    """
+    actx = ctx.ensure_object(AppContext)
+    actx.json_output = json_out
+    if duration is not None and not hold:
+        raise UsageError("--duration only applies with --hold", hint="add --hold")
+    if web and with_token:
+        raise UsageError("--web and --with-token are two ways to get a token; pick one")
+    from wxcc_desk import render
+    from wxcc_desk.station_run import LoginOptions, run_login
+
+    overrides = {"team": team, "telephony.number": dial_number}
+    opts = LoginOptions(
+        profile=profile,
+        stdin_token=sys.stdin.read() if with_token else None,
+        takeover=takeover,
+        hold=(duration or 0.0) if hold else None,
+        overrides={k: v for k, v in overrides.items() if v is not None},
+        tokens=_web_tokens(actx, profile) if web else None,
+    )
+    result = run_login(actx, opts, event_printer(actx, json_out))
+    for warning in result.warnings:
+        actx.out.say(f"warning: {warning}", "warn")
+    if json_out:
+        actx.out.data(render.login_json(result, actx.tracker))
+    else:
+        actx.out.data(render.login_table(result))
+
+
+def _web_tokens(actx: AppContext, profile: str | None) -> TokenSet:
+    from wxcc_desk.station_run import web_sign_in
+
+    return web_sign_in(actx, profile)

@@ -1,12 +1,50 @@
-"""`wxcc-desk logout` (placeholder until its issue lands)."""
+"""`wxcc-desk logout`: station logout."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from wxcc_desk.commands.station_events import event_printer
+from wxcc_desk.context import AppContext
 from wxcc_desk.errors import UsageError
 
+_H = {
+    "p": "Profile name or path (or WXCC_PROFILE).",
+    "reason": "Logout reason recorded by the service (at most 128 characters).",
+    "forget": "Also delete the stored tokens and remembered station credentials.",
+    "json": "Print JSON (schema wxcc-desk/logout/v1).",
+}
 
-def logout(ctx: typer.Context) -> None:
-    """Not available yet."""
-    raise UsageError("`logout` is not implemented yet")
+
+def logout(
+    ctx: typer.Context,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help=_H["p"])] = None,
+    reason: Annotated[str, typer.Option("--reason", help=_H["reason"])] = "wxcc-desk logout",
+    forget: Annotated[bool, typer.Option("--forget", help=_H["forget"])] = False,
+    json_out: Annotated[bool, typer.Option("--json", help=_H["json"])] = False,
+) -> None:
+    """Sign the station out: learn the session, refuse (listing the interaction ids) while an
+    interaction or monitoring is active, set Idle, log out, wait for the outcome and clear the
+    local session record. Exit 6 when the station was not logged in.
+
+    Example: wxcc-desk logout -p sandbox --reason "end of shift"
+    """
+    actx = ctx.ensure_object(AppContext)
+    actx.json_output = json_out
+    text = reason.strip()
+    if not text or len(text) > 128:
+        raise UsageError(
+            "--reason must be 1 to 128 characters", hint='e.g. --reason "end of shift"'
+        )
+    from wxcc_desk import render
+    from wxcc_desk.station_run import run_logout
+
+    report = run_logout(
+        actx, profile, reason=text, forget=forget, on_event=event_printer(actx, json_out)
+    )
+    if json_out:
+        actx.out.data(render.logout_json(report, actx.tracker))
+    else:
+        actx.out.data(render.logout_table(report))

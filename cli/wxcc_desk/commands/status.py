@@ -1,12 +1,47 @@
-"""`wxcc-desk status` (placeholder until its issue lands)."""
+"""`wxcc-desk status`: the token and the station, as the service sees them."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from wxcc_desk.errors import UsageError
+from wxcc_desk.commands.station_events import event_printer
+from wxcc_desk.context import AppContext
+from wxcc_desk.errors import ExitCode
 
 
-def status(ctx: typer.Context) -> None:
-    """Not available yet."""
-    raise UsageError("`status` is not implemented yet")
+def status(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="Profile name or path (or WXCC_PROFILE).")
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print JSON (schema wxcc-desk/status/v1).")
+    ] = False,
+) -> None:
+    """Show the token (source, masked value, expiry, user, org) and the station (logged in or
+    not, state with its idle code, team, dial number, device type, since when), with a banner
+    for degraded Contact Center components on the Webex status page.
+
+    Exit 0 when the station is logged in, 6 when it is not. Never takes over another run's
+    session.
+
+    Example: wxcc-desk status -p sandbox --json
+    """
+    actx = ctx.ensure_object(AppContext)
+    actx.json_output = json_out
+    from wxcc_desk import render
+    from wxcc_desk.station_run import run_status
+
+    report, token = run_status(actx, profile, event_printer(actx, json_out))
+    for line in render.banner_lines(report.banner):
+        actx.out.say(line, "warn")
+    for note in report.notes:
+        actx.out.say(f"note: {note}", "dim")
+    if json_out:
+        actx.out.data(render.status_json(report, token, actx.tracker))
+    else:
+        actx.out.data(render.status_table(report, token))
+    if not report.logged_in:
+        raise typer.Exit(int(ExitCode.NOT_LOGGED_IN))

@@ -1,0 +1,69 @@
+"""`wxcc-desk demo`: the sandbox in-process, and login, status and logout against it with the
+shipped sandbox profile. Nothing is stored in the keyring; the session record is cleared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from wxcc_desk.station import EventSink, spec_from_profile
+from wxcc_desk.station_run import build_station, load, run_flow, token_view
+
+if TYPE_CHECKING:
+    from wxcc_desk.context import AppContext
+    from wxcc_desk.render import TokenView
+    from wxcc_desk.station_login import LoginResult
+    from wxcc_desk.station_status import LogoutReport, StatusReport
+
+_SHIPPED = Path(__file__).resolve().parents[2] / "profiles" / "sandbox.yaml"
+
+
+@dataclass
+class DemoReport:
+    sandbox_url: str
+    login: LoginResult
+    status: StatusReport
+    token: TokenView
+    logout: LogoutReport
+
+
+def _profile_ref(actx: AppContext) -> str:
+    # The checkout's profiles/sandbox.yaml, found from anywhere; else the usual search.
+    return str(_SHIPPED) if _SHIPPED.is_file() else "sandbox"
+
+
+def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
+    from wxcc_desk import station_login, station_status
+    from wxcc_desk.credentials import TokenSet, TokenSource
+    from wxcc_desk.sandbox import run_sandbox
+
+    with run_sandbox() as sandbox:
+        profile = load(actx, _profile_ref(actx), {"base_url": sandbox.url})
+        on_event_step(
+            on_event,
+            f"sandbox running at {sandbox.url}; profile {profile.name}, user {profile.user}",
+        )
+        tokens = TokenSet(sandbox.token(profile.user), source=cast(TokenSource, "sandbox"))
+
+        on_event_step(on_event, "step 1/3: wxcc-desk login")
+        login = run_flow(
+            build_station(actx, profile, tokens, on_event),
+            lambda s: station_login.login(s, spec_from_profile(profile)),
+        )
+        on_event_step(on_event, "step 2/3: wxcc-desk status")
+        status = run_flow(build_station(actx, profile, tokens, on_event), station_status.status)
+        on_event_step(on_event, "step 3/3: wxcc-desk logout")
+        logout = run_flow(
+            build_station(actx, profile, tokens, on_event),
+            lambda s: station_status.logout(s, reason="wxcc-desk demo"),
+        )
+        return DemoReport(sandbox.url, login, status, token_view(tokens), logout)
+
+
+def on_event_step(on_event: EventSink, text: str) -> None:
+    import time
+
+    from wxcc_desk.station import StationEvent
+
+    on_event(StationEvent("step", text, {}, time.time()))

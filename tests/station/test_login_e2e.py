@@ -1,0 +1,125 @@
+"""login / status / logout end to end: the real CLI, the sandbox over loopback."""
+
+from __future__ import annotations
+
+from tests.station.conftest import Cli
+from tests.station.profiles import PROFILE_ALICE, PROFILE_BOB
+from tests.support.spec_validation import validate_request
+from wxcc_desk.sandbox import SandboxHandle
+
+
+def _paths(sandbox: SandboxHandle, method: str, path: str) -> int:
+    return sum(1 for r in sandbox.requests if r.method == method and r.path == path)
+
+
+def test_login_status_logout_round_trip(cli: Cli, sandbox: SandboxHandle) -> None:
+    login = cli("login", "--json")
+    assert login.code == 0, login.err
+    doc = login.json()
+    assert doc["schema"] == "wxcc-desk/login/v1" and doc["ok"] is True
+    assert doc["session"]["team"] == "Support"
+    assert doc["session"]["dial_number"] == "+14085550100"
+    assert doc["session"]["state"] == "Idle" and doc["session"]["idle_code"] == "Break"
+    run_id = doc["run_id"]
+    assert doc["tracking_ids"]["sent"][0] == f"WXCCDESK_{run_id}_1"
+    sent = [r.headers.get("TrackingId") for r in sandbox.requests]
+    assert all(t and t.startswith(f"WXCCDESK_{run_id}_") for t in sent)
+    assert len(set(sent)) == len(sent)  # one id per request
+    assert sandbox.sessions()  # the service has the session
+
+    status = cli("status", "--json")
+    assert status.code == 0, status.err
+    st = status.json()
+    assert st["logged_in"] is True and st["station"]["state"] == "Idle"
+    assert st["station"]["idle_code"] == "Break" and st["station"]["team"] == "Support"
+    assert st["token"]["source"] == "env" and st["token"]["user"] == "sam@example.com"
+    assert st["local_record"]["session_id"] == doc["session"]["session_id"]
+
+    logout = cli("logout", "--json")
+    assert logout.code == 0, logout.err
+    assert logout.json()["session"]["session_id"] == doc["session"]["session_id"]
+    after = cli("status", "--json")
+    assert after.code == 6
+    assert after.json()["logged_in"] is False
+    assert after.json()["not_logged_in_reason"] == "AGENT_NOT_FOUND"
+    again = cli("logout")
+    assert again.code == 6 and "not signed in" in again.err
+
+
+def test_every_request_matches_the_published_specs(cli: Cli, sandbox: SandboxHandle) -> None:
+    assert cli("login", "--team", "Sales").code == 0
+    assert cli("status").code == 0
+    assert cli("logout").code == 0
+    checked = 0
+    for rec in sandbox.requests:
+        check = validate_request(rec.method, rec.path, rec.query, rec.headers, rec.raw_body)
+        if check.in_spec:
+            check.raise_for_problems()
+            checked += 1
+    assert checked >= 10
+    assert _paths(sandbox, "POST", "/v1/agents/login") == 1
+    assert _paths(sandbox, "PUT", "/v1/agents/logout") == 1
+
+
+def test_table_output_and_after_login_state(cli: Cli, sandbox: SandboxHandle) -> None:
+    res = cli("login", env={"WXCC_AFTER_LOGIN": "available"})
+    assert res.code == 0, res.err
+    assert "state        Available" in res.out
+    assert "signing the station in" in res.err  # progress on stderr, data on stdout
+    # Without --hold the socket closes when the command exits: the service keeps the station
+    # signed in and puts it Idle (the README's "When wxcc-desk exits").
+    (session,) = sandbox.sessions()["sessions"]
+    assert session["sub_status"] == "Idle"
+    assert session["state_reason"] == "agent-wss-disconnect"
+
+
+def test_idle_code_by_name(cli: Cli) -> None:
+    res = cli("login", "--json", env={"WXCC_IDLE_CODE": "lunch"})
+    assert res.code == 0, res.err
+    assert res.json()["session"]["idle_code"] == "Lunch"
+
+
+def test_unknown_idle_code_fails_before_sending(cli: Cli, sandbox: SandboxHandle) -> None:
+    res = cli("login", env={"WXCC_IDLE_CODE": "Nap"})
+    assert res.code == 3
+    assert "Break" in res.err and "Lunch" in res.err
+    assert _paths(sandbox, "POST", "/v1/agents/login") == 0
+
+
+def test_already_logged_in_then_takeover(cli: Cli, sandbox: SandboxHandle) -> None:
+    assert cli("login").code == 0
+    second = cli("login", "--json")
+    assert second.code == 1
+    err = second.json()["error"]
+    assert err["code"] == "ALREADY_LOGGED_IN" and "--takeover" in err["hint"]
+    assert second.json()["run_id"] in second.err
+    took = cli("login", "--takeover", "--json")
+    assert took.code == 0, took.err
+    assert took.json()["adopted"] is True
+    assert _paths(sandbox, "POST", "/v1/agents/login") == 2  # the takeover sent none
+
+
+def test_duplicate_location_names_the_number_and_the_fix(cli: Cli) -> None:
+    alice = cli("login", "-p", PROFILE_ALICE, email="alice@example.com")
+    assert alice.code == 0, alice.err
+    bob = cli("login", "-p", PROFILE_BOB, email="bob@example.com", env={"WXCC_TEAM": "Support"})
+    assert bob.code == 1
+    assert "+14085550101 is already in use by another signed-in agent" in bob.err
+    assert "diagnose --agent" in bob.err
+    assert "tracking:" in bob.err
+
+
+def test_wrong_user_token_is_refused_before_anything_is_sent(
+    cli: Cli, sandbox: SandboxHandle
+) -> None:
+    res = cli("login", email="alice@example.com")
+    assert res.code == 4
+    assert "alice@example.com" in res.err and "sam@example.com" in res.err
+    assert _paths(sandbox, "POST", "/v1/notification/subscribe") == 0
+
+
+def test_expired_token_is_an_auth_error(cli: Cli, sandbox: SandboxHandle) -> None:
+    sandbox.expire_token(email="sam@example.com")
+    res = cli("status")
+    assert res.code == 4
+    assert "expired or revoked" in res.err
