@@ -101,3 +101,31 @@ async def reload(http: Http, api_url: str) -> list[str]:
     return await _post(
         http, f"{api_url}/v1/agents/reload", "learn the station session", None, idempotent=True
     )
+
+
+async def list_activities(
+    http: Http, api_url: str, since_ms: int, *, agent_ids: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Agent activities (`GET /v1/agents/activities`) since `since_ms` (< 24 h ago): who is
+    logged in, with which dial number and state. Every page; at most 10 pages of 1,000.
+
+    Added by the diagnose engineer (dial-number uniqueness and session checks)."""
+    from wxcc_desk.api.config import READ_SCOPE
+
+    params: dict[str, str | int] = {"from": since_ms, "pageSize": 1000}
+    if agent_ids:
+        params["agentIds"] = ",".join(agent_ids[:100])
+    rows: list[dict[str, Any]] = []
+    for page in range(10):
+        body = await http.get_json(
+            f"{api_url}/v1/agents/activities",
+            what="list agent activities",
+            params={**params, "page": page},
+            scope=READ_SCOPE,
+        )
+        data = body.get("data") if isinstance(body, dict) else None
+        batch = [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
+        rows.extend(batch)
+        if len(batch) < 1000:
+            break
+    return rows

@@ -337,3 +337,17 @@ def _idle_codes(rows: list[Json], profile: Json) -> tuple[AuxCode, ...]:
         allowed = {str(i) for i in profile.get("idleCodes") or ()}
         idle = [c for c in idle if c.id in allowed]
     return tuple(idle)
+
+
+async def list_all_teams(http: Http, api_url: str, org_id: str) -> list[Json]:
+    """Every team of the tenant, all pages (diagnose reads them once per run).
+
+    Added by the diagnose engineer."""
+    return await _all_pages(http, f"{_org(api_url, org_id)}/v2/team", "list the teams", {})
+
+
+async def get_user(http: Http, api_url: str, org_id: str, user_id: str) -> Json:
+    """A Contact Center user by its WxCC id (team rows list members by these ids).
+
+    Added by the diagnose engineer."""
+    return await _get(http, f"{_org(api_url, org_id)}/user/{user_id}", "read a Contact Center user")

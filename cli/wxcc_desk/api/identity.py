@@ -78,3 +78,18 @@ def _identity(body: dict[str, object]) -> Identity:
         roles=strs("roles"),
         licenses=strs("licenses"),
     )
+
+
+async def find_person(http: Http, identity_url: str, email: str) -> Identity | None:
+    """Another user by e-mail (`GET /v1/people?email=`), for admin diagnose; None if unknown.
+
+    Added by the diagnose engineer (admin mode needs the user's CI id without their token)."""
+    body = await http.get_json(
+        f"{identity_url}/v1/people",
+        what=f"look up {email} in Webex identity (/v1/people)",
+        params={"email": email},
+        scope="spark:people_read",
+    )
+    items = body.get("items") if isinstance(body, dict) else None
+    rows = [i for i in items if isinstance(i, dict) and i.get("id")] if items else []
+    return _identity(rows[0]) if rows and rows[0].get("orgId") else None
