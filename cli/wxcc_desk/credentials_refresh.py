@@ -1,0 +1,164 @@
+"""`RefreshingAuth`: Bearer tokens on every request, one refresh when they expire or are refused.
+
+The refresh is the OAuth refresh grant (`POST {identity_url}/v1/access_token`,
+`grant_type=refresh_token`), sent through the same client so it gets the same TLS, TrackingId
+and trace. At most one refresh per run: a request refused after it is an AuthError, so a revoked
+grant never loops. Concurrent requests that meet a 401 together wait for one refresh (a lock)
+rather than racing several. New tokens are stored in the keyring when the old ones came from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Generator
+from typing import TYPE_CHECKING
+
+import httpx
+
+from wxcc_desk.credentials import StoreResult, TokenSet, client_secret, store_tokens
+from wxcc_desk.errors import AuthError
+from wxcc_desk.oauth_tokens import token_form, token_request, tokens_from_response
+
+if TYPE_CHECKING:
+    from wxcc_desk.context import AppContext
+    from wxcc_desk.profiles import Profile
+
+
+class RefreshingAuth(httpx.Auth):
+    """Use as `httpx.AsyncClient(auth=RefreshingAuth(profile, actx, tokens))`.
+
+    After the run, `tokens` holds the current tokens, `refreshed` says whether a refresh
+    happened and `store_result` whether the refreshed tokens reached the keyring."""
+
+    def __init__(self, profile: Profile, actx: AppContext, tokens: TokenSet) -> None:
+        self.profile, self.actx, self.tokens = profile, actx, tokens
+        self.refreshed = False
+        self.store_result: StoreResult | None = None
+        self._sync_lock = threading.Lock()
+        self._async_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ flows
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._wants_early_refresh():
+            with self._sync_lock:
+                if self._wants_early_refresh():
+                    answer = yield self._refresh_request()
+                    answer.read()
+                    self._accept(answer)
+                    self._persist()
+        sent = self._authorize(request)
+        response = yield request
+        if response.status_code != 401:
+            return
+        with self._sync_lock:
+            if self.tokens.access == sent:
+                self._check_refreshable(response)
+                answer = yield self._refresh_request()
+                answer.read()
+                self._accept(answer)
+                self._persist()
+        yield from self._retry(request)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._wants_early_refresh():
+            async with self._async_lock:
+                if self._wants_early_refresh():
+                    answer = yield self._refresh_request()
+                    await answer.aread()
+                    self._accept(answer)
+                    await asyncio.to_thread(self._persist)
+        sent = self._authorize(request)
+        response = yield request
+        if response.status_code != 401:
+            return
+        async with self._async_lock:
+            if self.tokens.access == sent:
+                self._check_refreshable(response)
+                answer = yield self._refresh_request()
+                await answer.aread()
+                self._accept(answer)
+                await asyncio.to_thread(self._persist)
+        self._authorize(request)
+        retried = yield request
+        if retried.status_code == 401:
+            raise self._refused_again(retried)
+
+    def _retry(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self._authorize(request)
+        retried = yield request
+        if retried.status_code == 401:
+            raise self._refused_again(retried)
+
+    # ------------------------------------------------------------------ steps
+
+    def _authorize(self, request: httpx.Request) -> str:
+        access = self.tokens.access
+        request.headers["Authorization"] = f"Bearer {access}"
+        return access
+
+    def _wants_early_refresh(self) -> bool:
+        return not self.refreshed and self.tokens.expired() and self.tokens.can_refresh()
+
+    def _check_refreshable(self, response: httpx.Response) -> None:
+        if self.refreshed:
+            raise self._refused_again(response)
+        if not self.tokens.can_refresh():
+            raise AuthError(
+                f"the access token ({self._source()}) was refused (HTTP 401) and there is no "
+                "refresh token to renew it",
+                hint=self._hint(),
+                code="TOKEN_REJECTED",
+                tracking_ids=_ids(response),
+            )
+
+    def _refresh_request(self) -> httpx.Request:
+        assert self.tokens.refresh is not None  # checked by can_refresh()
+        secret = client_secret(self.profile, self.actx)
+        form = token_form(
+            self.profile, secret, grant_type="refresh_token", refresh_token=self.tokens.refresh
+        )
+        return token_request(self.profile, form)
+
+    def _accept(self, answer: httpx.Response) -> None:
+        self.refreshed = True  # even when refused: one attempt per run
+        self.tokens = tokens_from_response(
+            answer,
+            self.profile,
+            source="oauth",
+            previous=self.tokens,
+            what="refresh the access token",
+        )
+
+    def _persist(self) -> None:
+        self.store_result = store_tokens(self.profile, self.actx, self.tokens)
+
+    def _refused_again(self, response: httpx.Response) -> AuthError:
+        return AuthError(
+            "the access token was refused (HTTP 401) even after a refresh",
+            hint=self._hint(),
+            code="TOKEN_REJECTED",
+            tracking_ids=_ids(response),
+        )
+
+    def _source(self) -> str:
+        return {"stdin": "from --with-token", "env": "from WXCC_ACCESS_TOKEN"}.get(
+            self.tokens.source, f"from the {self.tokens.source}"
+        )
+
+    def _hint(self) -> str:
+        name = self.profile.name
+        return (
+            f"sign in again with `wxcc-desk login --web -p {name}` or pass a fresh token with "
+            f"`--with-token`; check the token belongs to {self.profile.user}"
+        )
+
+
+def _ids(response: httpx.Response) -> list[str]:
+    value = response.headers.get("trackingid", "")
+    return [value] if value else []
