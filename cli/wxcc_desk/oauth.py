@@ -88,7 +88,14 @@ async def login_web(
         if inspect.isawaitable(opened):
             await opened
         code = await loop_back.wait(deadline)
-    tokens = await _exchange(profile, actx, code, loop_back.redirect_uri, pkce, transport)
+    tokens = await _exchange(
+        profile,
+        actx,
+        code=code,
+        redirect_uri=loop_back.redirect_uri,
+        pkce=pkce,
+        transport=transport,
+    )
     stored = await asyncio.to_thread(store_tokens, profile, actx, tokens)
     return WebLogin(tokens, stored)
 
@@ -96,6 +103,7 @@ async def login_web(
 async def _exchange(
     profile: Profile,
     actx: AppContext,
+    *,
     code: str,
     redirect_uri: str,
     pkce: Pkce,
