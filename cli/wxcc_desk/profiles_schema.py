@@ -93,14 +93,12 @@ class TlsSettings:
     ca_bundle: Path | None = None
 
     def ssl_context(self) -> ssl.SSLContext:
-        """An SSLContext for `httpx.AsyncClient(verify=...)`."""
-        if self.trust == "bundle" and self.ca_bundle is not None:
-            return ssl.create_default_context(cafile=str(self.ca_bundle))
-        if self.trust == "os":
-            return ssl.create_default_context()
-        import certifi
+        """An SSLContext for `httpx.AsyncClient(verify=...)`, the same one `http.choose_tls`
+        builds (one place decides what `trust: os` means)."""
+        from wxcc_desk.http import choose_tls
 
-        return ssl.create_default_context(cafile=certifi.where())
+        verify = choose_tls(self.trust, self.ca_bundle).verify
+        return verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()
 
 
 @dataclass(frozen=True)
