@@ -68,10 +68,10 @@ def test_team_not_in_service_and_not_assigned(sbx: Any, tmp_path: Path) -> None:
     run = run_cli(["diagnose", "-p", str(prof), "--json", *CFG], env=env)
     team = run.check("config.team")
     assert team["status"] == "fail"
-    assert "NOT_AVAILABLE" in team["summary"]
+    assert "Night Shift' is inactive or not available" in team["summary"]  # login's own rule
     prof.write_text(text.replace("team: Night Shift", "team: Sales"))
     run = run_cli(["diagnose", "-p", str(prof), "--json", *CFG], env=env)
-    assert "not assigned" in run.check("config.team")["summary"]
+    assert "is not one of the user's teams" in run.check("config.team")["summary"]
 
 
 def test_telephony_option_not_allowed(sbx: Any, tmp_path: Path) -> None:

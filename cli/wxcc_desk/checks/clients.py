@@ -1,20 +1,19 @@
 """The HTTP clients of a diagnose run, made by the one factory in `wxcc_desk.http`.
 
-`state.http` carries no token (network probes, status page); the token-bearing client for
-identity and configuration reads is added by the identity layer.
+`state.http` carries no token (network probes, status page); `state.extras["authed"]` carries
+the profile's token (identity, configuration, activities). Both share one transport whose token
+bucket keeps the run within the tenant's rate limit.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.checks.runner import RunState
 
 if TYPE_CHECKING:
-    import httpx
-
     from wxcc_desk.checks.orchestrate import DiagnoseOptions
     from wxcc_desk.context import AppContext
     from wxcc_desk.http import Http, Timeouts, TlsChoice
@@ -65,34 +64,27 @@ async def open_clients(
 def _authed_client(
     actx: AppContext, state: RunState, tls: TlsChoice, transport: Any
 ) -> Http | None:
-    """The token-bearing client; shares the unauthenticated client's transport (and bucket)."""
-    from wxcc_desk.checks.identity import TOKEN_ENV, TokenInfo
+    """The token-bearing client (credentials' source order, refresh on 401); shares the
+    unauthenticated client's transport, so one token bucket paces every request."""
+    from wxcc_desk.credentials import RefreshingAuth, resolve_tokens
+    from wxcc_desk.errors import WxccError
     from wxcc_desk.http import make_http
-    from wxcc_desk.redact import register_secret
 
-    token = actx.env.get(TOKEN_ENV, "").strip()
-    if not token:
+    profile = state.profile
+    assert profile is not None
+    try:
+        tokens = resolve_tokens(profile, actx, None)
+    except WxccError as err:
+        state.extras["token_error"] = err
         return None
-    register_secret(token)
-    state.extras["token"] = TokenInfo(token, f"environment {TOKEN_ENV}")
+    state.extras["tokens"] = tokens
     client = make_http(
         tracker=actx.tracker,
         trace=actx.trace_line,
         tls=tls,
         timeouts=_timeouts(state),
-        auth=_bearer(token),
+        auth=RefreshingAuth(profile, actx, tokens),
         transport=transport,
     )
     state.extras["authed"] = client
     return client
-
-
-def _bearer(token: str) -> httpx.Auth:
-    import httpx
-
-    class Bearer(httpx.Auth):
-        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
-            request.headers["Authorization"] = f"Bearer {token}"
-            yield request
-
-    return Bearer()

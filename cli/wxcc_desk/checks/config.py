@@ -1,89 +1,75 @@
 """Configuration and dial-number checks for one user, from one shared configuration read.
 
-`AGENT_CONFIG` is `api.config.load_agent_config` (the same reads as login's preflight), fetched
-once per user and shared by every check here; the dial-number check runs login's own rules
-(`wxcc_desk.dialnumber`), so both name the same failing rule.
+Every rule is login's own (`station_preflight`, `dialnumber`), so diagnose and login name the
+same failure. For the profile's own user the station settings come from the profile; for
+another user (`--agent`, `--team`, `--all-agents`) from that user's configuration: the default
+dial number, any usable team, the roles the configuration grants.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
-from wxcc_desk.checks.identity import ME, authed
-from wxcc_desk.errors import UsageError
+from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Scope, check
+from wxcc_desk.checks.data import AGENT_CONFIG
 
 if TYPE_CHECKING:
     from wxcc_desk.api.config import AgentConfig, Team
+    from wxcc_desk.station import StationSpec
 
 CH_USER = "Control Hub > Users > the user > Contact Center"
 CH_PROFILE = "Control Hub > Contact Center > Desktop Profiles"
-DEVICE = {"dial_number": "AGENT_DN", "extension": "EXTENSION", "desktop": "BROWSER"}
+U = Scope.USER
 
 
-async def _load_config(ctx: CheckContext) -> AgentConfig:
-    from wxcc_desk.api.config import load_agent_config
+def subject_spec(ctx: CheckContext, cfg: AgentConfig) -> StationSpec:
+    """What a login of the diagnosed user would ask for."""
+    from wxcc_desk.api.config import default_dn
+    from wxcc_desk.station import StationSpec, spec_from_profile
+    from wxcc_desk.station_preflight import allowed_roles
 
+    own = spec_from_profile(ctx.state.profile)
     subject = ctx.subject
-    if subject is not None and subject.admin:
-        raise UsageError(
-            f"diagnosing {subject.email} with an admin token needs a people lookup by e-mail, "
-            "which this build does not have yet",
-            hint="run diagnose with that user's own token and profile",
-        )
-    me = await ctx.get(ME)
-    return await load_agent_config(authed(ctx), ctx.state.hosts["api"], me.org_id, me.ci_user_id)
+    if subject is None or not subject.admin:
+        return own
+    roles = allowed_roles(cfg) or {"agent"}
+    role = "supervisor_agent" if {"agent", "supervisor"} <= roles else min(roles)
+    number = default_dn(cfg.raw.get("user") or {})
+    desktop = not number and "BROWSER" in cfg.login_voice_options
+    telephony = "desktop" if desktop else "dial_number"
+    return StationSpec(subject.email, role, telephony, number, None, region=own.region)
 
 
-AGENT_CONFIG = Resource("agent-config", _load_config, Scope.USER, host_role="api")
-
-
-@check(
-    "config.user",
-    Layer.CONFIG,
-    "Contact Center user",
-    requires=("identity.token",),
-    scope=Scope.USER,
-)
+@check("config.user", Layer.CONFIG, "Contact Center user", requires=("identity.token",), scope=U)
 async def cc_user(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.station_preflight import check_user
+
     cfg = await ctx.get(AGENT_CONFIG)
-    if not cfg.user_active:
-        return Outcome.fail(f"user {cfg.email} is not active", f"activate the user in {CH_USER}")
-    if not cfg.contact_center_enabled:
-        return Outcome.fail(
-            f"{cfg.email} is not enabled for Contact Center",
-            f"turn on Contact Center for the user in {CH_USER}",
-        )
+    check_user(cfg)
     return Outcome.ok(f"{cfg.email} is active and Contact Center enabled", user_id=cfg.user_id)
 
 
-@check("config.desktop_profile", Layer.CONFIG, "Desktop profile and telephony option",
-       requires=("config.user",), scope=Scope.USER)  # fmt: skip
+@check("config.desktop_profile", Layer.CONFIG, "Desktop profile, role and telephony option",
+       requires=("config.user",), scope=U)  # fmt: skip
 async def desktop_profile(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.station_preflight import check_role, check_telephony
+
     cfg = await ctx.get(AGENT_CONFIG)
-    option = ctx.state.profile.telephony.option
-    wanted = DEVICE[option]
-    name = cfg.raw.get("agentProfile", {}).get("name", cfg.agent_profile_id)
-    if cfg.raw.get("agentProfile", {}).get("active") is False:
+    profile = cfg.raw.get("agentProfile") or {}
+    name = profile.get("name") or cfg.agent_profile_id
+    if profile.get("active") is False:
         return Outcome.fail(f"Desktop Profile {name} is not active", f"activate it in {CH_PROFILE}")
-    if wanted not in cfg.login_voice_options:
-        offered = ", ".join(cfg.login_voice_options) or "none"
-        return Outcome.fail(
-            f"telephony option {option} ({wanted}) is not among the profile's login voice "
-            f"options ({offered})",
-            f"add {wanted} to Desktop Profile {name} in {CH_PROFILE}, or change the profile key "
-            "`telephony.option`",
-        )
-    return Outcome.ok(f"Desktop Profile {name} allows {wanted}")
+    spec = subject_spec(ctx, cfg)
+    check_role(spec, cfg)
+    device = check_telephony(spec, cfg)
+    return Outcome.ok(f"Desktop Profile {name} allows {spec.role} with {device.value}")
 
 
-@check(
-    "config.webrtc", Layer.CONFIG, "WebRTC for Desktop", requires=("config.user",), scope=Scope.USER
-)
+@check("config.webrtc", Layer.CONFIG, "WebRTC for Desktop", requires=("config.user",), scope=U)
 async def webrtc(ctx: CheckContext) -> Outcome:
-    if ctx.state.profile.telephony.option != "desktop":
-        return Outcome.not_applicable("telephony option is not desktop (WebRTC)")
     cfg = await ctx.get(AGENT_CONFIG)
+    if subject_spec(ctx, cfg).telephony != "desktop":
+        return Outcome.not_applicable("telephony option is not desktop (WebRTC)")
     if not cfg.webrtc_enabled:
         return Outcome.fail(
             "WebRTC is off for the organisation, so the desktop option cannot log in",
@@ -92,66 +78,93 @@ async def webrtc(ctx: CheckContext) -> Outcome:
     return Outcome.ok("WebRTC enabled for Desktop")
 
 
-@check("config.team", Layer.CONFIG, "Team", requires=("config.user",), scope=Scope.USER)
+@check("config.team", Layer.CONFIG, "Team", requires=("config.user",), scope=U)
 async def team(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.station_preflight import resolve_team
+
     cfg = await ctx.get(AGENT_CONFIG)
-    profile = ctx.state.profile
-    wanted = profile.team
-    if not wanted:
-        if profile.includes_agent:
-            return Outcome.fail("no team in the profile", "set the profile key `team: NAME`")
-        return Outcome.not_applicable("supervisor login without a team")
-    found = _find_team(cfg.teams, wanted)
+    spec = subject_spec(ctx, cfg)
+    needs = "agent" in spec.roles
+    if spec.team is None and ctx.subject is not None and ctx.subject.admin:
+        return _any_team(cfg.teams, needs)
+    found = resolve_team(spec.team, cfg.teams, required=needs)
     if found is None:
-        names = ", ".join(t.name for t in cfg.teams) or "none"
-        return Outcome.fail(
-            f"team {wanted} is not assigned to the user (assigned: {names})",
-            f"assign the team in {CH_USER}, or change the profile key `team`",
-        )
-    return _team_state(found)
+        return Outcome.not_applicable("supervisor login without a team")
+    return Outcome.ok(f"team {found.name} active, in service, assigned", team_id=found.id)
 
 
-def _find_team(teams: tuple[Team, ...], wanted: str) -> Team | None:
-    low = wanted.lower()
-    return next((t for t in teams if t.id == wanted or t.name.lower() == low), None)
+def _any_team(teams: tuple[Team, ...], needed: bool) -> Outcome:
+    usable = [t for t in teams if t.usable]
+    if usable:
+        return Outcome.ok(f"{len(usable)} usable teams, e.g. {usable[0].name}")
+    if not needed:
+        return Outcome.not_applicable("supervisor without a team")
+    names = ", ".join(t.name for t in teams) or "none"
+    return Outcome.fail(
+        f"no usable team (assigned: {names})",
+        f"assign an active, in-service agent team in {CH_USER}",
+    )
 
 
-def _team_state(t: Team) -> Outcome:
-    fix = f"Control Hub > Contact Center > Teams > {t.name}"
-    if not t.active:
-        return Outcome.fail(f"team {t.name} is not active", f"{fix}: set it active")
-    if t.status != "IN_SERVICE":
-        return Outcome.fail(f"team {t.name} is {t.status}", f"{fix}: set the status In Service")
-    if t.team_type != "AGENT":
-        return Outcome.fail(
-            f"team {t.name} is a {t.team_type} team (no agents log in to it)",
-            "choose an agent-based team in the profile key `team`",
-        )
-    return Outcome.ok(f"team {t.name} active, in service, assigned", team_id=t.id)
-
-
-@check("config.idle_codes", Layer.CONFIG, "Idle codes", requires=("config.user",), scope=Scope.USER)
-async def idle_codes(ctx: CheckContext) -> Outcome:
+@check("config.site", Layer.CONFIG, "Site", requires=("config.user",), scope=U)
+async def site(ctx: CheckContext) -> Outcome:
     cfg = await ctx.get(AGENT_CONFIG)
-    usable = [c for c in cfg.idle_codes if c.active]
-    if not usable:
+    where = cfg.raw.get("site") or {}
+    if not where:
+        return Outcome.fail("the user has no site", f"assign a site in {CH_USER}")
+    if where.get("active") is False:
         return Outcome.fail(
-            "no active idle codes for the user: the station cannot go idle or log out cleanly",
-            "Control Hub > Contact Center > Idle/Wrap-up Codes: add an active idle code (and "
-            "allow it in the Desktop Profile)",
+            f"site {where.get('name')} is not active",
+            "Control Hub > Contact Center > Sites: activate it, or move the user",
         )
-    return Outcome.ok(f"{len(usable)} idle codes, e.g. {usable[0].name}")
+    return Outcome.ok(f"site {where.get('name')} active")
+
+
+@check("config.profiles", Layer.CONFIG, "Multimedia and skill profiles",
+       requires=("config.user",), scope=U)  # fmt: skip
+async def media_profiles(ctx: CheckContext) -> Outcome:
+    cfg = await ctx.get(AGENT_CONFIG)
+    user = cfg.raw.get("user") or {}
+    # The SDK's order: the user's own, else the first team's, else the site's.
+    team_mm = [t.get("multiMediaProfileId") for t in cfg.raw.get("teams") or ()]
+    site_mm = (cfg.raw.get("site") or {}).get("multimediaProfileId")
+    mm = next((x for x in [user.get("multimediaProfileId"), *team_mm, site_mm] if x), None)
+    if not mm:
+        return Outcome.fail(
+            "no multimedia profile on the user, their teams or their site",
+            "Control Hub > Contact Center > Multimedia Profiles: assign one to the user, team "
+            "or site",
+        )
+    skill = user.get("skillProfileId")
+    note = f"skill profile {skill}" if skill else "no skill profile (routing by team only)"
+    return Outcome.ok(f"multimedia profile {mm}; {note}", multimedia_profile=mm)
+
+
+@check("config.idle_codes", Layer.CONFIG, "Idle codes", requires=("config.user",), scope=U)
+async def idle_codes(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.station_preflight import after_login_state
+
+    cfg = await ctx.get(AGENT_CONFIG)
+    if not cfg.idle_codes:
+        return Outcome.fail(
+            "no idle codes for the user: the station cannot go idle or be logged out cleanly",
+            "Control Hub > Contact Center > Idle/Wrap-up Codes: add an active idle code, and "
+            "allow it in the Desktop Profile",
+        )
+    after_login_state(subject_spec(ctx, cfg), cfg)  # the profile's idle code must exist
+    return Outcome.ok(f"{len(cfg.idle_codes)} idle codes, e.g. {cfg.idle_codes[0].name}")
 
 
 @check("dial_number.rules", Layer.DIAL_NUMBER, "Dial number rules",
-       requires=("config.desktop_profile",), scope=Scope.USER)  # fmt: skip
+       requires=("config.desktop_profile",), scope=U)  # fmt: skip
 async def dial_number_rules(ctx: CheckContext) -> Outcome:
-    from wxcc_desk.dialnumber import DeviceType, check_dial_number
+    from wxcc_desk.dialnumber import check_dial_number
 
     cfg = await ctx.get(AGENT_CONFIG)
-    tel = ctx.state.profile.telephony
-    device = DeviceType(DEVICE[tel.option])
-    verdict = check_dial_number(tel.number or "", device, cfg.dn_policy, agent_id=cfg.ci_user_id)
+    spec = subject_spec(ctx, cfg)
+    verdict = check_dial_number(
+        spec.number, spec.device, cfg.dn_policy, region=spec.region, agent_id=cfg.ci_user_id
+    )
     if verdict.ok:
         return Outcome.ok(verdict.message, rule=str(verdict.rule), dial_number=verdict.dial_number)
     return Outcome.fail(

@@ -1,85 +1,118 @@
-"""Identity checks: token present and its source; token user and org match the profile.
+"""Identity checks: token present (source, expiry); token user and org match the profile;
+scopes required versus evidently granted; Contact Center licence.
 
-The token comes from `WXCC_ACCESS_TOKEN` until `credentials.resolve_tokens` lands (then the
-keyring and refresh sources follow its documented order). Requests go through the run's
-token-bearing client (`state.extras["authed"]`), made by `wxcc_desk.http.make_http`.
+Tokens come from `credentials.resolve_tokens` (stdin, WXCC_ACCESS_TOKEN, keyring, in that
+order). Webex has no public token introspection, so granted scopes are judged by what the
+token could read: people/me (spark:people_read), the configuration (cjp:config_read).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
+from wxcc_desk.checks.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 from wxcc_desk.errors import AuthError
 
 if TYPE_CHECKING:
-    from wxcc_desk.api.identity import Identity
-    from wxcc_desk.http import Http
+    from wxcc_desk.credentials import TokenSet
 
-TOKEN_ENV = "WXCC_ACCESS_TOKEN"
-SIGN_IN = "pass a token with WXCC_ACCESS_TOKEN (or sign in with `wxcc-desk login --web -p PROFILE`)"
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    token: str
-    source: str
+EXPIRY_WARN_S = 15 * 60
+REQUIRED_SCOPES = ("spark:people_read", "cjp:config_read", "cjp:user")
 
 
-def authed(ctx: CheckContext) -> Http:
-    client: Http | None = ctx.state.extras.get("authed")
-    if client is None:
-        raise AuthError("no access token", hint=SIGN_IN, code="NO_TOKEN")
-    return client
-
-
-async def _load_me(ctx: CheckContext) -> Identity:
-    from wxcc_desk.api.identity import get_me
-
-    return await get_me(authed(ctx), ctx.state.hosts["identity"])
-
-
-ME = Resource("people/me", _load_me, Scope.RUN, host_role="identity")
-
-
-@check("identity.token", Layer.IDENTITY, "Access token present", requires=("local.profile",))
+@check("identity.token", Layer.IDENTITY, "Access token", requires=("local.profile",))
 async def token_present(ctx: CheckContext) -> Outcome:
-    info: TokenInfo | None = ctx.state.extras.get("token")
-    if info is None:
-        return Outcome.fail("no access token found", SIGN_IN)
     from wxcc_desk.redact import mask
 
-    return Outcome.ok(
-        f"token {mask(info.token)} from {info.source}; expiry not known for this source",
-        source=info.source,
-    )
+    authed(ctx)  # raises the resolver's own error (no token, keyring unusable, expired)
+    tokens: TokenSet = ctx.state.extras["tokens"]
+    facts: dict[str, Any] = {"source": tokens.source, "expires_at": tokens.expires_at}
+    head = f"token {mask(tokens.access)} from {tokens.source}"
+    if tokens.expires_at is None:
+        return Outcome.ok(f"{head}; expiry not known for this source", **facts)
+    left = tokens.expires_at - time.time()
+    if left <= 0:
+        if tokens.can_refresh():
+            return Outcome.ok(f"{head}; expired, will be refreshed", **facts)
+        return Outcome.fail(f"{head} expired {-left / 60:.0f} min ago", SIGN_IN, **facts)
+    if left < EXPIRY_WARN_S and not tokens.can_refresh():
+        return Outcome.warn(
+            f"{head} expires in {left / 60:.0f} min and cannot be refreshed", SIGN_IN, **facts
+        )
+    return Outcome.ok(f"{head}; valid for {left / 3600:.1f} h", **facts)
 
 
 @check("identity.user", Layer.IDENTITY, "Token user matches", requires=("identity.token",))
 async def token_user(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.station import spec_from_profile
+    from wxcc_desk.station_preflight import check_identity
+
     me = await ctx.get(ME)
-    profile_user = ctx.state.profile.user
-    if me.has_email(profile_user):
-        return Outcome.ok(
-            f"token belongs to {me.email} ({me.display_name})", ci_user_id=me.ci_user_id
-        )
-    return Outcome.fail(
-        f"token belongs to {me.email}, the profile is for {profile_user}",
-        f"sign in as {profile_user}, or set the profile key `user: {me.email}`",
-    )
+    check_identity(spec_from_profile(ctx.state.profile), me)  # login's own rule
+    return Outcome.ok(f"token belongs to {me.email} ({me.display_name})", ci_user_id=me.ci_user_id)
 
 
 @check("identity.org", Layer.IDENTITY, "Token org matches", requires=("identity.token",))
 async def token_org(ctx: CheckContext) -> Outcome:
     from wxcc_desk.api.identity import org_from_token
+    from wxcc_desk.station_preflight import check_token_org
 
     me = await ctx.get(ME)
-    info: TokenInfo = ctx.state.extras["token"]
-    hinted = org_from_token(info.token)
-    if hinted and hinted != me.org_id:
+    tokens: TokenSet = ctx.state.extras["tokens"]
+    check_token_org(org_from_token(tokens.access), me)
+    await ctx.get(ORG)  # the org has a Contact Center tenant at this region's API
+    return Outcome.ok(f"org {me.org_id} has a Contact Center tenant", org_id=me.org_id)
+
+
+@check("identity.scopes", Layer.IDENTITY, "Scopes", requires=("identity.token",))
+async def scopes(ctx: CheckContext) -> Outcome:
+    granted: list[str] = []
+    missing: list[str] = []
+    probes: tuple[tuple[str, Resource[Any]], ...] = (
+        ("spark:people_read", ME),
+        ("cjp:config_read", ORG),
+    )
+    for scope, probe in probes:
+        try:
+            await ctx.get(probe)
+            granted.append(scope)
+        except AuthError as err:
+            if err.code != "FORBIDDEN":
+                raise
+            missing.append(scope)
+    if missing:
         return Outcome.fail(
-            f"token names org {hinted} but Webex says the user is in {me.org_id}",
-            "the token was issued for another organisation: sign in again with the right account",
+            f"token lacks {', '.join(missing)} (403); required: {', '.join(REQUIRED_SCOPES)}",
+            f"add {', '.join(missing)} to the integration's scopes (developer.webex.com > My "
+            "Webex Apps) and the profile key `oauth.scopes`, then sign in again",
+            granted=granted,
+            missing=missing,
         )
-    return Outcome.ok(f"org {me.org_id}", org_id=me.org_id)
+    return Outcome.ok(
+        f"reads work with {', '.join(granted)}; cjp:user is proven by the WebSocket check",
+        granted=granted,
+    )
+
+
+@check("identity.licence", Layer.IDENTITY, "Contact Center licence",
+       requires=("identity.token",), scope=Scope.USER)  # fmt: skip
+async def licence(ctx: CheckContext) -> Outcome:
+    from wxcc_desk.api.identity import decode_hydra
+
+    subject = ctx.subject
+    if subject is not None and subject.admin:
+        await ctx.get(AGENT_CONFIG)  # a user record exists only for licensed users
+        return Outcome.ok(f"{subject.email} has a Contact Center user record")
+    me = await ctx.get(ME)
+    codes = [decode_hydra(x) for x in me.licenses]
+    cc = [c for c in codes if "CJP" in c.upper()]
+    if not cc:
+        return Outcome.fail(
+            f"{me.email} has no Contact Center licence ({len(codes)} other licences)",
+            "Control Hub > Users > the user > Licenses: assign a Contact Center agent or "
+            "supervisor licence",
+        )
+    name = next((p for p in cc[0].split("_") if "CJP" in p.upper()), cc[0])
+    return Outcome.ok(f"Contact Center licence {name}", licences=cc)

@@ -86,7 +86,7 @@ class Report:
         return {
             "schema": SCHEMA,
             "ok": self.exit_code(strict) == 0,
-            "exit": self.exit_code(strict),  # not "exit_code": redact masks `code` keys
+            "exit_code": self.exit_code(strict),
             "profile": self.profile,
             "run_id": self.run_id,
             "mode": self.mode,
