@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.station.conftest import Cli
 from tests.station.profiles import PROFILE_ALICE, PROFILE_BOB
+from tests.support.sandbox_fixtures import MakeSandbox
 from tests.support.spec_validation import validate_request
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -123,3 +124,16 @@ def test_expired_token_is_an_auth_error(cli: Cli, sandbox: SandboxHandle) -> Non
     res = cli("status")
     assert res.code == 4
     assert "expired or revoked" in res.err
+
+
+def test_status_shows_degraded_components_for_the_region(make_sandbox: MakeSandbox) -> None:
+    from tests.station.conftest import PROFILE, run_cli
+
+    sb = make_sandbox(faults=["status=partial:US1", "status=major:EU1"])
+    assert run_cli(sb, "login", "-p", PROFILE).code == 0
+    res = run_cli(sb, "status", "-p", PROFILE, "--json", env={"WXCC_REGION": "us1"})
+    assert res.code == 0, res.err
+    degraded = res.json()["service_status"]["degraded"]
+    assert degraded == [{"name": "Webex Contact Center - US1", "status": "partial_outage"}]
+    assert "Webex Contact Center - US1 is partial outage" in res.err
+    assert "EU1" not in res.err

@@ -233,7 +233,9 @@ class NotificationSocket:
                     self._trace(f"ws: <- {env.type}/{env.kind} trackingId={env.tracking_id}")
                     await self._push(env)
         except ConnectionClosed as closed:
-            self._closed_why = f"closed by the service (code {closed.code} {closed.reason})"
+            frame = closed.rcvd
+            detail = f"code {frame.code} {frame.reason}".strip() if frame else "no close frame"
+            self._closed_why = f"closed by the service ({detail})"
         finally:
             if not self._closed_why:
                 self._closed_why = "closed by the service"

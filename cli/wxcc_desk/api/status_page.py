@@ -69,14 +69,13 @@ def banner_from(body: Any, region: str | None) -> StatusBanner:
         if c.get("status", HEALTHY) != HEALTHY and _relevant(str(c.get("name") or ""), region)
     )
     incidents = body.get("incidents") if isinstance(body, dict) else None
-    names = (
-        tuple(
-            str(i.get("name"))
-            for i in incidents or ()
-            if isinstance(i, dict) and _relevant(str(i.get("name") or ""), region)
-        )
-        if isinstance(incidents, list)
-        else ()
+    rows_i = [i for i in incidents if isinstance(i, dict)] if isinstance(incidents, list) else []
+    shown = tuple(d.name for d in degraded)
+    names = tuple(
+        str(i.get("name"))
+        for i in rows_i
+        if _relevant(str(i.get("name") or ""), region)
+        and not str(i.get("name") or "").startswith(shown or ("\0",))
     )
     return StatusBanner(degraded, names)
 

@@ -1,0 +1,83 @@
+"""The sandbox's faults: every failure is bounded in time, clear, and never logs in twice."""
+
+from __future__ import annotations
+
+from tests.station.conftest import PROFILE, run_cli
+from tests.support.sandbox_fixtures import MakeSandbox
+from wxcc_desk.sandbox import SandboxHandle
+
+
+def _count(sandbox: SandboxHandle, method: str, path: str) -> int:
+    return sum(1 for r in sandbox.requests if r.method == method and r.path == path)
+
+
+def test_latency_is_tolerated(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(latency_ms=150)
+    res = run_cli(sb, "login", "-p", PROFILE)
+    assert res.code == 0, res.err
+
+
+def test_5xx_on_login_learns_the_session_then_retries_once(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["error=503,path=/v1/agents/login,times=1"])
+    res = run_cli(sb, "login", "-p", PROFILE, "--json")
+    assert res.code == 0, res.err
+    assert "outcome unknown" in res.err
+    assert _count(sb, "POST", "/v1/agents/login") == 2
+    assert _count(sb, "POST", "/v1/agents/reload") == 1  # asked before the retry
+    assert len(sb.sessions()["sessions"]) == 1
+
+
+def test_withheld_login_outcome_adopts_the_session_without_a_second_login(
+    make_sandbox: MakeSandbox,
+) -> None:
+    sb = make_sandbox(faults=["ws-withhold=AgentStationLoginSuccess"])
+    res = run_cli(sb, "login", "-p", PROFILE, env={"WXCC_TIMEOUT_OUTCOME": "0.5"})
+    assert res.code == 0, res.err
+    assert _count(sb, "POST", "/v1/agents/login") == 1
+    assert "no station login outcome" in res.err or "outcome unknown" in res.err
+
+
+def test_withheld_welcome_times_out_clearly(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["ws-withhold=Welcome"])
+    res = run_cli(sb, "login", "-p", PROFILE, env={"WXCC_TIMEOUT_OUTCOME": "0.5"})
+    assert res.code == 5
+    assert "no Welcome outcome" in res.err and "fix:" in res.err
+    assert _count(sb, "POST", "/v1/agents/login") == 0
+
+
+def test_config_5xx_is_retried(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["error=503,path=/organization/*/agent-profile/*,times=2"])
+    res = run_cli(sb, "login", "-p", PROFILE)
+    assert res.code == 0, res.err
+    assert sum(1 for r in sb.requests if "/agent-profile/" in r.path) == 3
+
+
+def test_persistent_5xx_is_a_network_error_with_tracking_ids(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["error=503,path=/v1/people/me"])
+    res = run_cli(sb, "status", "-p", PROFILE, "--json")
+    assert res.code == 5
+    doc = res.json()
+    assert doc["error"]["code"] == "HTTP_503"
+    assert doc["error"]["tracking_ids"]  # the sandbox's TrackingID header
+    assert doc["run_id"] in res.err
+
+
+def test_429_is_retried_then_succeeds(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["error=429,path=/v1/notification/subscribe,times=2"])
+    res = run_cli(sb, "login", "-p", PROFILE)
+    assert res.code == 0, res.err
+    assert _count(sb, "POST", "/v1/notification/subscribe") == 3
+
+
+def test_dropped_websocket_is_reported(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["ws-drop-after=1"])  # Welcome, then the connection dies
+    res = run_cli(sb, "login", "-p", PROFILE)
+    assert res.code == 5
+    assert "WebSocket was lost" in res.err
+    assert _count(sb, "POST", "/v1/agents/login") <= 1
+
+
+def test_connection_refused_is_a_network_error(sandbox: SandboxHandle) -> None:
+    res = run_cli(sandbox, "status", "-p", PROFILE, env={"WXCC_BASE_URL": "http://127.0.0.1:9"})
+    assert res.code == 5
+    assert "ConnectError" in res.err

@@ -1,0 +1,111 @@
+"""`login --hold`: keepalives, events as lines or JSON, takeover, and clean interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.station.conftest import PROFILE, Result, run_cli
+from wxcc_desk.sandbox import SandboxHandle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _in_thread(fn: Callable[[], Result]) -> tuple[threading.Thread, list[Result]]:
+    box: list[Result] = []
+    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    thread.start()
+    return thread, box
+
+
+def _wait_connected(sandbox: SandboxHandle, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        sessions = sandbox.sessions()["sessions"]
+        if sessions and sessions[0]["sockets"] >= 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the held session never appeared")
+
+
+def test_hold_prints_rona_and_state_events_as_json_lines(sandbox: SandboxHandle) -> None:
+    thread, box = _in_thread(
+        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "1.5", "--json")
+    )
+    _wait_connected(sandbox)
+    sandbox.rona("sam@example.com", "call-1")
+    thread.join(15)
+    (res,) = box
+    assert res.code == 0, res.err
+    lines = [json.loads(line) for line in res.out.splitlines() if line.startswith('{"')]
+    kinds = [doc.get("kind") for doc in lines if doc.get("schema") == "wxcc-desk/event/v1"]
+    assert "rona" in kinds and "state" in kinds and kinds[-1] == "closed"
+    rona = next(d for d in lines if d.get("kind") == "rona")
+    assert rona["data"]["data"]["interactionId"] == "call-1"
+
+
+def test_status_probe_does_not_disturb_a_held_session(sandbox: SandboxHandle) -> None:
+    thread, box = _in_thread(
+        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "1.5")
+    )
+    _wait_connected(sandbox)
+    status = run_cli(sandbox, "status", "-p", PROFILE)
+    assert status.code == 0, status.err
+    thread.join(15)
+    (held,) = box
+    assert held.code == 0, held.err
+    assert "multi_login" not in held.out
+    assert "hold ended after 1.5 s" in held.out
+
+
+def test_takeover_closes_the_held_session_with_a_clear_error(sandbox: SandboxHandle) -> None:
+    thread, box = _in_thread(
+        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "20")
+    )
+    _wait_connected(sandbox)
+    plain = run_cli(sandbox, "login", "-p", PROFILE)
+    assert plain.code == 1 and "already" in plain.err
+    took = run_cli(sandbox, "login", "-p", PROFILE, "--takeover")
+    assert took.code == 0, took.err
+    thread.join(15)
+    (held,) = box
+    assert held.code == 1
+    assert "multi_login" in held.out
+    assert "signed in elsewhere" in held.err and "--takeover" in held.err
+
+
+def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
+    sandbox: SandboxHandle,
+) -> None:
+    env = {
+        **os.environ,
+        "WXCC_BASE_URL": sandbox.url,
+        "WXCC_ACCESS_TOKEN": sandbox.token("sam@example.com"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wxcc_desk", "login", "-p", PROFILE, "--hold"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_connected(sandbox, 20)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "hold interrupted" in out
+    assert "Traceback" not in err
+    (session,) = sandbox.sessions()["sessions"]
+    assert session["sockets"] == 0 and session["sub_status"] == "Idle"

@@ -1,0 +1,89 @@
+"""logout: refusal during interactions and monitoring, Idle first, --forget, --reason."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.station.conftest import Cli
+from wxcc_desk.sandbox import SandboxHandle
+
+
+@pytest.mark.parametrize("monitoring", [False, True])
+def test_refuses_with_the_interaction_ids(
+    cli: Cli, sandbox: SandboxHandle, monitoring: bool
+) -> None:
+    assert cli("login").code == 0
+    iid = sandbox.add_interaction("sam@example.com", monitoring=monitoring)
+    res = cli("logout", "--json")
+    assert res.code == 1
+    err = res.json()["error"]
+    assert err["code"] == "ACTIVE_INTERACTION" and iid in err["message"]
+    assert len(sandbox.sessions()["sessions"]) == 1  # still signed in
+    sandbox.end_interaction(iid)
+    assert cli("logout").code == 0
+
+
+def test_sets_idle_before_logging_out(sandbox: SandboxHandle) -> None:
+    from tests.station.conftest import PROFILE, run_cli
+    from tests.station.test_hold_e2e import _in_thread, _wait_connected
+
+    thread, box = _in_thread(
+        lambda: run_cli(
+            sandbox,
+            "login",
+            "-p",
+            PROFILE,
+            "--hold",
+            "--duration",
+            "2",
+            env={"WXCC_AFTER_LOGIN": "available"},
+        )
+    )
+    _wait_connected(sandbox)
+    for _ in range(100):
+        if sandbox.sessions()["sessions"][0]["sub_status"] == "Available":
+            break
+        time.sleep(0.02)
+    sandbox.clear_requests()
+    out = run_cli(sandbox, "logout", "-p", PROFILE, "--reason", "end of shift")
+    assert out.code == 0, out.err
+    agent_calls = [
+        (r.method, r.path, r.body)
+        for r in sandbox.requests
+        if r.path in ("/v1/agents/session/state", "/v1/agents/logout")
+    ]
+    assert [c[1] for c in agent_calls] == ["/v1/agents/session/state", "/v1/agents/logout"]
+    assert agent_calls[0][2]["state"] == "Idle"
+    assert agent_calls[1][2] == {"logoutReason": "end of shift"}
+    thread.join(15)
+    (held,) = box
+    assert "logged out" in held.out  # the held run saw the logout as an event
+
+
+def test_reason_is_validated(cli: Cli) -> None:
+    res = cli("logout", "--reason", "x" * 129)
+    assert res.code == 2 and "128" in res.err
+
+
+def test_forget_deletes_stored_tokens(cli: Cli, sandbox: SandboxHandle) -> None:
+    from wxcc_desk.keystore import Keystore
+
+    store = Keystore()
+    store.set("sandbox", "tokens", '{"access_token": "x"}')
+    assert cli("login").code == 0
+    res = cli("logout", "--forget", "--json")
+    assert res.code == 0, res.err
+    assert "tokens" in res.json()["forgotten"]
+    assert store.get("sandbox", "tokens") is None
+
+
+def test_local_record_is_written_and_cleared(cli: Cli) -> None:
+    login = cli("login")
+    assert login.code == 0
+    record = login.actx.state_dir / "sessions" / "sandbox.json"
+    text = record.read_text()
+    assert '"session_id"' in text and '"run_id"' in text
+    assert cli("logout").code == 0
+    assert not record.exists()
