@@ -1,14 +1,121 @@
-"""`wxcc-desk teams-auth` (placeholder until its issue lands)."""
+"""`wxcc-desk teams-auth status|login|retry|logout`: the user's Microsoft Teams authentication.
+
+Thin: each command parses its options, calls one flow in `wxcc_desk.teams*` and renders through
+`wxcc_desk.teams_cli`. Everything heavy is imported inside the functions.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
+from wxcc_desk.context import AppContext
+
 app = typer.Typer(
-    help="Microsoft Teams user authentication status and retry.", no_args_is_help=True
+    help="Microsoft Teams user authentication: status, login (alias retry) and logout. The "
+    "state Supervisor Desktop shows as 'Collaboration tools - Microsoft Teams'.",
+    no_args_is_help=True,
 )
+
+_PROFILE = typer.Option(None, "--profile", "-p", help="Profile name or path (or WXCC_PROFILE).")
+
+
+def _actx(ctx: typer.Context) -> AppContext:
+    return ctx.ensure_object(AppContext)
+
+
+def _run(coro: Any) -> Any:
+    import asyncio
+
+    return asyncio.run(coro)
 
 
 @app.command("status")
-def status(ctx: typer.Context) -> None:
-    """Not available yet."""
+def status(
+    ctx: typer.Context,
+    profile: str | None = _PROFILE,
+    as_json: bool = typer.Option(False, "--json", help="Versioned JSON on stdout."),
+    no_connector: bool = typer.Option(
+        False, "--no-connector", help="Do not read the WxCC connector settings (no Webex token)."
+    ),
+) -> None:
+    """Show the Teams connector settings and the user's Microsoft authentication state
+    (not_configured, not_authenticated, pending, succeeded, expired, failed), the token's source,
+    masked value and expiry, and prove the token with Microsoft Graph /me and /me/presence.
+    Completes a pending `login --no-wait`. Exit 0 only when succeeded.
+
+    Example: wxcc-desk teams-auth status -p sandbox --json
+    """
+    from wxcc_desk import teams, teams_cli
+
+    actx = _actx(ctx)
+    actx.json_output = as_json
+    prof, session = teams_cli.load(actx, profile)
+
+    async def flow() -> teams.TeamsStatus:
+        conn = None if no_connector else await teams_cli.connector(actx, prof, session)
+        return await teams.status(session, conn)
+
+    result = _run(flow())
+    teams_cli.render(actx, result, as_json)
+    if result.exit_code:
+        raise typer.Exit(int(result.exit_code))
+
+
+def login(
+    ctx: typer.Context,
+    profile: str | None = _PROFILE,
+    no_wait: bool = typer.Option(
+        False, "--no-wait", help="Print the code and exit; a later `status` finishes the sign-in."
+    ),
+    new_code: bool = typer.Option(
+        False, "--new-code", help="Ignore a stored refresh token or pending code; ask a new code."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Versioned JSON status on stdout."),
+) -> None:
+    """Sign the profile's user in to Microsoft (OAuth 2.0 device authorization grant): prints a
+    URL and a code on stderr, waits for the sign-in, stores the refresh token in the keyring and
+    ends with the status. With a stored refresh token (or WXCC_TEAMS_REFRESH_TOKEN) it renews
+    without a person, for CI.
+
+    Example: wxcc-desk teams-auth login -p sandbox --no-wait
+    """
+    from wxcc_desk import teams_cli, teams_login
+
+    actx = _actx(ctx)
+    actx.json_output = as_json
+    _, session = teams_cli.load(actx, profile)
+    result = _run(
+        teams_login.login(
+            session,
+            wait=not no_wait,
+            on_code=lambda p: actx.out.say(teams_cli.code_prompt(p)),
+            on_note=lambda text: actx.out.say(text, "warn"),
+            force_code=new_code,
+        )
+    )
+    teams_cli.render(actx, result, as_json)
+    if result.exit_code and not no_wait:
+        raise typer.Exit(int(result.exit_code))
+
+
+app.command("login")(login)
+app.command("retry", help="Alias of `login` (the Retry of Desktop's Profile Settings).")(login)
+
+
+@app.command("logout")
+def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
+    """Remove the profile's stored Microsoft tokens (and any pending code) from the keyring.
+
+    Example: wxcc-desk teams-auth logout -p sandbox
+    """
+    from wxcc_desk import teams_cli, teams_login
+
+    actx = _actx(ctx)
+    _, session = teams_cli.load(actx, profile)
+    removed = teams_login.logout(session)
+    what = ", ".join(removed) if removed else "nothing was stored"
+    actx.out.say(
+        f"teams: removed the Microsoft tokens of profile {session.target.profile} ({what})", "ok"
+    )

@@ -1,0 +1,103 @@
+"""Fixtures of the Teams tests: a Microsoft sandbox on loopback, a profile pointing at it, and a
+runner of the real CLI entry point (`app.main`) with captured streams."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.teams.server import MsSandbox, serve
+
+from wxcc_desk.app import main
+from wxcc_desk.context import AppContext
+from wxcc_desk.output import Output
+from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
+
+
+@pytest.fixture
+def ms() -> Iterator[MsSandbox]:
+    """A fresh sandbox; device codes poll with no interval so tests never wait."""
+    with serve() as box:
+        box.control("settings", {"interval": 0})
+        yield box
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+    trace: list[str]
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.out)
+
+
+@dataclass
+class Cli:
+    home: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        actx = AppContext(out=Output(out, err), env={**self.env, **(env or {})})
+        actx.config_dir, actx.state_dir = self.home / "config", self.home / "state"
+        try:
+            main(list(args), actx)
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        return Result(code, out.getvalue(), err.getvalue(), actx.trace)
+
+
+def write_profile(folder: Path, name: str, url: str, teams: dict[str, str] | None) -> Path:
+    lines = [
+        f"api_url: {url}",
+        f"identity_url: {url}",
+        f"status_url: {url}",
+        "user: sam@example.com",
+        "role: supervisor_agent",
+        "team: Support",
+        "telephony:",
+        "  option: dial_number",
+        '  number: "+14085550100"',
+    ]
+    if teams is not None:
+        lines.append("teams:")
+        lines += [f"  {k}: {v}" for k, v in teams.items()]
+    path = folder / f"{name}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def profile(ms: MsSandbox, tmp_path: Path) -> Path:
+    teams = {
+        "tenant": SANDBOX_TENANT_DOMAIN,
+        "client_id": SANDBOX_CLIENT_ID,
+        "authority_url": ms.url,
+        "graph_url": ms.url,
+    }
+    return write_profile(tmp_path, "teams", ms.url, teams)
+
+
+@pytest.fixture
+def cli(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    import os
+
+    return Cli(isolated_home, dict(os.environ))
+
+
+def keyring_values(keyring_file: Path) -> dict[str, str]:
+    """The test keyring's entries, `wxcc-desk|<profile>:<key>` -> value."""
+    import json
+
+    if not keyring_file.exists():
+        return {}
+    return dict(json.loads(keyring_file.read_text()))

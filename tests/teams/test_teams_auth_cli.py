@@ -1,0 +1,216 @@
+"""`wxcc-desk teams-auth` end to end: the real entry point against the sandbox over loopback,
+each of the six states, each device-flow error, `--no-wait` then `status`, and CI renewal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.teams.conftest import Cli, Result, keyring_values, write_profile
+from tests.teams.server import MsSandbox
+
+NO_CONN = "--no-connector"
+
+
+def _status(cli: Cli, profile: Path, *extra: str) -> Result:
+    return cli("teams-auth", "status", "-p", str(profile), "--json", NO_CONN, *extra)
+
+
+def _teams_entries(keyring_file: Path) -> dict[str, str]:
+    return {k: v for k, v in keyring_values(keyring_file).items() if ":teams_" in k}
+
+
+def test_not_configured_without_teams_section(cli: Cli, ms: MsSandbox, tmp_path: Path) -> None:
+    bare = write_profile(tmp_path, "bare", ms.url, None)
+    result = _status(cli, bare)
+    assert result.code == 3
+    doc = result.json()
+    assert doc["state"] == "not_configured" and doc["ok"] is False
+    assert "teams.tenant and teams.client_id" in doc["reason"]
+    login = cli("teams-auth", "login", "-p", str(bare))
+    assert login.code == 3 and "fix:" in login.err and "TEAMS_NOT_CONFIGURED" not in login.out
+
+
+def test_not_authenticated_then_login_succeeds(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    result = _status(cli, profile)
+    assert result.code == 4
+    assert result.json()["state"] == "not_authenticated"
+    assert "teams-auth login -p teams" in result.json()["hint"]
+
+    ms.auto("approve", after=2)
+    login = cli("teams-auth", "login", "-p", str(profile), "--json")
+    assert login.code == 0, login.err
+    assert "/_sandbox/microsoft/devicelogin" in login.err and "enter the code" in login.err
+    doc = login.json()
+    assert doc["state"] == "succeeded"
+    assert doc["graph"]["account"] == "sam@example.com"
+    assert doc["graph"]["availability"] == "Available"
+    assert doc["token"]["source"] == "keyring" and doc["token"]["refresh_token_stored"]
+
+    status = _status(cli, profile)
+    assert status.code == 0 and status.json()["state"] == "succeeded"
+    assert status.json()["token"]["masked"].endswith("chars)")
+
+
+def test_no_wait_then_status_completes_the_exchange(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    login = cli("teams-auth", "login", "-p", str(profile), "--no-wait", "--json")
+    assert login.code == 0, login.err
+    pending = login.json()["pending"]
+    assert login.json()["state"] == "pending" and pending["user_code"] in login.err
+    keys = _teams_entries(isolated_keyring.path)  # type: ignore[attr-defined]
+    assert any(k.endswith(":teams_device_code") for k in keys)
+
+    waiting = _status(cli, profile)
+    assert waiting.code == 4 and waiting.json()["state"] == "pending"
+    assert waiting.json()["pending"]["user_code"] == pending["user_code"]
+
+    ms.control(f"devicecodes/{pending['user_code']}/approve", {"user": "sam@example.com"})
+    done = _status(cli, profile)
+    assert done.code == 0, done.err
+    assert done.json()["state"] == "succeeded"
+    keys = _teams_entries(isolated_keyring.path)  # type: ignore[attr-defined]
+    assert not any(k.endswith(":teams_device_code") for k in keys)
+    assert any(k.endswith(":teams_refresh_token") for k in keys)
+
+
+def test_denied_sign_in_fails_with_reason(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    ms.auto("deny")
+    login = cli("teams-auth", "login", "-p", str(profile))
+    assert login.code == 4
+    assert "declined" in login.err and "AADSTS65004" in login.err
+    assert "trace_id=" in login.err  # Microsoft's tracking IDs are surfaced
+    status = _status(cli, profile)
+    assert status.code == 4
+    assert status.json()["state"] == "failed" and "declined" in status.json()["reason"]
+    assert any(t.startswith("correlation_id=") for t in status.json()["tracking_ids"])
+
+
+def test_expired_code_while_waiting(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    ms.auto("expire")
+    login = cli("teams-auth", "login", "-p", str(profile), "--json")
+    assert login.code == 4
+    assert login.json()["error"]["code"] == "EXPIRED_TOKEN"
+    status = _status(cli, profile)
+    assert status.json()["state"] == "expired"
+
+
+def test_pending_code_expires_before_status(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    assert cli("teams-auth", "login", "-p", str(profile), "--no-wait").code == 0
+    ms.control("clock", {"advance": 901})
+    status = _status(cli, profile)
+    assert status.code == 4
+    assert status.json()["state"] == "expired" and "expired" in status.json()["reason"]
+
+
+def _signed_in(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    ms.auto("approve")
+    assert cli("teams-auth", "login", "-p", str(profile)).code == 0
+    ms.auto(None)  # from here on nobody approves anything
+
+
+def test_expired_refresh_token(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    ms.control("clock", {"advance": 91 * 86400})
+    status = _status(cli, profile)
+    assert status.code == 4
+    doc = status.json()
+    assert doc["state"] == "expired" and "AADSTS700082" in doc["reason"]
+    assert "refresh token has expired" in doc["reason"]
+
+
+def test_revoked_tokens_fail(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    ms.control("revoke", {"user": "sam@example.com"})
+    status = _status(cli, profile)
+    assert status.code == 4
+    assert status.json()["state"] == "failed" and "refused" in status.json()["reason"]
+
+
+def test_expired_access_token_is_renewed_silently(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    ms.control("clock", {"advance": 3700})  # the access token is now refused by Graph
+    status = _status(cli, profile)
+    assert status.code == 0, status.err
+    assert status.json()["state"] == "succeeded"
+
+
+def test_ci_renews_without_a_person(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    _signed_in(cli, ms, profile)
+    before = _teams_entries(isolated_keyring.path)  # type: ignore[attr-defined]
+    again = cli("teams-auth", "retry", "-p", str(profile), "--json")
+    assert again.code == 0, again.err
+    assert "enter the code" not in again.err  # no device code was asked for
+    assert ms.summary()["pending_user_codes"] == []
+    assert again.json()["state"] == "succeeded"
+    after = _teams_entries(isolated_keyring.path)  # type: ignore[attr-defined]
+    token_key = next(k for k in after if k.endswith(":teams_access_token"))
+    assert after[token_key] != before[token_key]
+
+
+def test_ci_refresh_token_from_environment(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    _signed_in(cli, ms, profile)
+    refresh = next(
+        v
+        for k, v in _teams_entries(isolated_keyring.path).items()  # type: ignore[attr-defined]
+        if k.endswith(":teams_refresh_token")
+    )
+    assert cli("teams-auth", "logout", "-p", str(profile)).code == 0
+    assert _teams_entries(isolated_keyring.path) == {}  # type: ignore[attr-defined]
+    env = {"WXCC_TEAMS_REFRESH_TOKEN": refresh}
+    login = cli("teams-auth", "login", "-p", str(profile), env=env)
+    assert login.code == 0, login.err
+    assert "enter the code" not in login.err
+    stored = _teams_entries(isolated_keyring.path)  # type: ignore[attr-defined]
+    assert any(k.endswith(":teams_refresh_token") for k in stored)
+
+
+def test_logout_removes_tokens(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    out = cli("teams-auth", "logout", "-p", str(profile))
+    assert out.code == 0 and "teams_refresh_token" in out.err
+    status = _status(cli, profile)
+    assert status.code == 4 and status.json()["state"] == "not_authenticated"
+    assert "nothing was stored" in cli("teams-auth", "logout", "-p", str(profile)).err
+
+
+def test_graph_unavailable_fails_with_request_ids(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    ms.control("faults", {"graph": [503]})
+    status = _status(cli, profile)
+    assert status.code == 5
+    doc = status.json()
+    assert doc["state"] == "failed" and "HTTP 503" in doc["reason"]
+    assert any(t.startswith("request-id=") for t in doc["tracking_ids"])
+
+
+def test_env_access_token_is_reported_as_its_source(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    _signed_in(cli, ms, profile)
+    access = next(
+        v
+        for k, v in _teams_entries(isolated_keyring.path).items()  # type: ignore[attr-defined]
+        if k.endswith(":teams_access_token")
+    )
+    import json
+
+    token = json.loads(access)["token"]
+    result = cli(
+        "teams-auth",
+        "status",
+        "-p",
+        str(profile),
+        "--json",
+        NO_CONN,
+        env={"WXCC_TEAMS_ACCESS_TOKEN": token},
+    )
+    assert result.code == 0, result.err
+    assert result.json()["token"]["source"] == "environment WXCC_TEAMS_ACCESS_TOKEN"
+    assert token not in result.out
