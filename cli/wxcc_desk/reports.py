@@ -32,7 +32,9 @@ def _counts_line(report: Report) -> str:
     counts = report.counts()
     parts = [f"{counts[s]} {s}" for s in Status if counts[s]]
     users = f" over {len(report.users)} users" if report.many else ""
-    return f"{', '.join(parts) or 'no checks'}{users} in {report.duration_ms / 1000:.1f} s"
+    ms = report.duration_ms
+    took = f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+    return f"{', '.join(parts) or 'no checks'}{users} in {took}"
 
 
 # --------------------------------------------------------------------------- table

@@ -13,6 +13,7 @@ MODULES = (
     "wxcc_desk.checks.identity",
     "wxcc_desk.checks.config",
     "wxcc_desk.checks.service",
+    "wxcc_desk.checks.session",
 )
 OPTIONAL = ("wxcc_desk.checks.teams",)  # owned by the Teams engineer; absent is fine
 

@@ -16,6 +16,7 @@ from wxcc_desk.checks.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 from wxcc_desk.errors import AuthError
 
 if TYPE_CHECKING:
+    from wxcc_desk.api.identity import Identity
     from wxcc_desk.credentials import TokenSet
 
 EXPIRY_WARN_S = 15 * 60
@@ -50,8 +51,20 @@ async def token_user(ctx: CheckContext) -> Outcome:
     from wxcc_desk.station_preflight import check_identity
 
     me = await ctx.get(ME)
+    if ctx.state.extras.get("admin_mode"):
+        return _admin(me)
     check_identity(spec_from_profile(ctx.state.profile), me)  # login's own rule
     return Outcome.ok(f"token belongs to {me.email} ({me.display_name})", ci_user_id=me.ci_user_id)
+
+
+def _admin(me: Identity) -> Outcome:
+    if not me.roles:
+        return Outcome.warn(
+            f"diagnosing other users with the token of {me.email}, who has no admin role: "
+            "reads of other users may be refused",
+            "use the token of a Control Hub administrator (full or Contact Center admin)",
+        )
+    return Outcome.ok(f"admin token of {me.email} ({len(me.roles)} admin roles)")
 
 
 @check("identity.org", Layer.IDENTITY, "Token org matches", requires=("identity.token",))

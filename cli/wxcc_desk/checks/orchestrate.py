@@ -102,6 +102,7 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     actx.tracker = tracker
     state = _state(actx, opts, profile)
     state.profile_error = error
+    state.extras["admin_mode"] = opts.mode != "self"
     report = Report(opts.profile, tracker.run_id, opts.mode, tool_version=__version__)
     started = time.monotonic()
     async with clients.open_clients(actx, state, opts):

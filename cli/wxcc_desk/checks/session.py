@@ -1,0 +1,143 @@
+"""Session checks from agent activities (read once per run, shared by every user): already
+logged in elsewhere, RONA, interactions or monitoring that block logout, and whether the dial
+number is held by another agent's active session.
+
+Nobody is logged in or out: activities are a read. They need an administrator token (or
+`cjp:config_read`); with an agent token these checks are skipped and say so.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Scope, check
+from wxcc_desk.checks.config import subject_spec
+from wxcc_desk.checks.data import ACTIVITIES, AGENT_CONFIG
+from wxcc_desk.errors import AuthError
+
+Json = dict[str, Any]
+U = Scope.USER
+BUSY_STATES = {"engaged", "connected", "hold", "consulting", "conferencing", "wrapup", "monitoring"}
+RONA_CAUSES = (
+    "usual causes: Desktop (WebRTC) telephony without microphone/notification permission in the "
+    "browser; the E911 emergency-address prompt not accepted; the agent away from the desk "
+    "while Available; a phone (dial number) that does not answer or rings elsewhere"
+)
+
+
+async def _rows(ctx: CheckContext) -> list[Json] | Outcome:
+    """Activity rows, or the skip outcome when the token may not read them."""
+    try:
+        return await ctx.get(ACTIVITIES)
+    except AuthError as err:
+        if err.code != "FORBIDDEN":
+            raise
+        return Outcome.skip(
+            "agent activities need an administrator token (or cjp:config_read)",
+            detail=err.message,
+        )
+
+
+def _logged_in(rows: list[Json], ci: str) -> list[Json]:
+    return [r for r in rows if r.get("agentId") == ci and r.get("isLogin", 1)]
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"\D", "", number or "")
+
+
+@check("session.active", Layer.SESSION, "Existing session", requires=("config.user",), scope=U)
+async def active(ctx: CheckContext) -> Outcome:
+    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
+    if isinstance(rows, Outcome):
+        return rows
+    mine = _logged_in(rows, cfg.ci_user_id)
+    if not mine:
+        return Outcome.ok("not logged in anywhere")
+    row = mine[0]
+    spec = subject_spec(ctx, cfg)
+    same = _digits(str(row.get("agentDn"))) == _digits(spec.number)
+    where = "this dial number" if same else f"another device ({row.get('agentDn') or 'browser'})"
+    takeover = ctx.state.profile.multi_login == "takeover"
+    fix = (
+        "login will take it over (multi_login: takeover)"
+        if takeover
+        else f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile "
+        "key `multi_login: takeover`"
+    )
+    return Outcome.warn(
+        f"already logged in on {where}, team {row.get('teamName') or row.get('teamId')}, "
+        f"state {row.get('currentState')}",
+        fix,
+        session_id=row.get("agentSessionId"),
+    )
+
+
+@check("session.rona", Layer.SESSION, "RONA", requires=("config.user",), scope=U)
+async def rona(ctx: CheckContext) -> Outcome:
+    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
+    if isinstance(rows, Outcome):
+        return rows
+    hit = [
+        r
+        for r in _logged_in(rows, cfg.ci_user_id)
+        if "rona" in (str(r.get("currentState")).lower(), str(r.get("idleCodeName")).lower())
+    ]
+    if not hit:
+        return Outcome.ok("not in RONA")
+    return Outcome.warn(
+        "the agent is in RONA (a contact rang with no answer, so routing stopped)",
+        "fix the cause, then set the agent Available; share the tracking IDs below with "
+        "support if it repeats",
+        detail=RONA_CAUSES,
+        reason=hit[0].get("reason"),
+    )
+
+
+@check("session.interactions", Layer.SESSION, "Interactions blocking logout",
+       requires=("config.user",), scope=U)  # fmt: skip
+async def interactions(ctx: CheckContext) -> Outcome:
+    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
+    if isinstance(rows, Outcome):
+        return rows
+    busy = [
+        r
+        for r in _logged_in(rows, cfg.ci_user_id)
+        if r.get("taskId") or str(r.get("currentState")).lower() in BUSY_STATES
+    ]
+    if not busy:
+        return Outcome.ok("no active interactions or monitoring")
+    kinds = sorted({str(r.get("channelType") or r.get("currentState")) for r in busy})
+    return Outcome.warn(
+        f"{len(busy)} active interactions or monitoring ({', '.join(kinds)}): logout is refused "
+        "until they end",
+        "finish or transfer the interactions and stop monitoring, then log out",
+    )
+
+
+@check("dial_number.unique", Layer.DIAL_NUMBER, "Dial number not in use",
+       requires=("dial_number.rules",), scope=U)  # fmt: skip
+async def unique(ctx: CheckContext) -> Outcome:
+    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
+    if isinstance(rows, Outcome):
+        return rows
+    spec = subject_spec(ctx, cfg)
+    if spec.telephony == "desktop" or not spec.number:
+        return Outcome.not_applicable("no dial number to compare (desktop / WebRTC login)")
+    wanted = _digits(spec.number)
+    others = [
+        r
+        for r in rows
+        if r.get("agentId") != cfg.ci_user_id and _digits(str(r.get("agentDn"))) == wanted
+    ]
+    if not others:
+        return Outcome.ok(f"{spec.number} is not used by another active session")
+    who = others[0].get("agentLogin") or others[0].get("agentName") or others[0].get("agentId")
+    return Outcome.fail(
+        f"{spec.number} is in use by {who}'s active session: login would fail with "
+        "DUPLICATE_LOCATION",
+        "use another dial number (profile key `telephony.number`), or have that agent (or a "
+        "supervisor) log that station out",
+        holder=str(who),
+    )

@@ -1,0 +1,87 @@
+"""Session and dial-number uniqueness checks, and admin mode (--agent), against a sandbox where
+a real station login (the `login` command) holds a session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.diagnose.helpers import Run, run_cli, write_profile
+from wxcc_desk.sandbox import run_sandbox
+
+ALICE_DN = "+14085550101"
+
+
+@pytest.fixture
+def sbx(tmp_path: Path) -> Iterator[Any]:
+    """A sandbox where alice is logged in on her dial number."""
+    with run_sandbox() as handle:
+        prof = write_profile(tmp_path, name="alice", api=handle.url, user="alice@example.com",
+                             role="agent", number=ALICE_DN)  # fmt: skip
+        env = {"WXCC_ACCESS_TOKEN": handle.token("alice@example.com")}
+        login = run_cli(["login", "-p", str(prof)], env=env)
+        assert login.code == 0, login.stderr
+        yield handle
+
+
+def _admin(sbx: Any, tmp: Path, *args: str) -> Run:
+    prof = write_profile(tmp, name="admin", api=sbx.url, user="admin@example.com")
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("admin@example.com")}
+    return run_cli(["diagnose", "-p", str(prof), "--json", *args], env=env)
+
+
+def test_admin_diagnoses_logged_in_agent(sbx: Any, tmp_path: Path) -> None:
+    run = _admin(sbx, tmp_path, "--agent", "alice@example.com")
+    assert run.doc["mode"] == "agent"
+    assert run.status("identity.user") == "pass"
+    assert "admin token" in run.check("identity.user")["summary"]
+    active = run.check("session.active")
+    assert active["status"] == "warn"
+    assert "already logged in" in active["summary"]
+    assert active["subject"] == "alice@example.com"
+    assert run.status("session.rona") == "pass"
+    assert run.status("dial_number.unique") == "pass"  # her own session holds it
+    # diagnose logged nobody in or out: alice's is still the only session
+    sessions = sbx.sessions()["sessions"]
+    assert [x["email"] for x in sessions] == ["alice@example.com"]
+
+
+def test_rona_reported_with_causes_and_tracking(sbx: Any, tmp_path: Path) -> None:
+    sbx.rona("alice@example.com")
+    run = _admin(sbx, tmp_path, "--agent", "alice@example.com")
+    rona = run.check("session.rona")
+    assert rona["status"] == "warn"
+    assert "E911" in rona["detail"]
+    assert "browser" in rona["detail"]
+    assert rona["tracking_ids"]
+
+
+def test_dial_number_in_use_by_another_agent(sbx: Any, tmp_path: Path) -> None:
+    # bob's default dial number is alice's: the sandbox tenant makes them collide
+    run = _admin(sbx, tmp_path, "--agent", "bob@example.com")
+    dup = run.check("dial_number.unique")
+    assert dup["status"] == "fail"
+    assert "alice@example.com" in dup["summary"]
+    assert "DUPLICATE_LOCATION" in dup["summary"]
+    assert run.code == 1
+
+
+def test_unknown_agent(sbx: Any, tmp_path: Path) -> None:
+    run = _admin(sbx, tmp_path, "--agent", "nobody@example.com")
+    user = run.check("config.user")
+    assert user["status"] == "fail"
+    assert "no Webex user with e-mail nobody@example.com" in user["summary"]
+
+
+def test_agent_token_skips_activity_checks(sbx: Any, tmp_path: Path) -> None:
+    prof = write_profile(tmp_path, name="carol", api=sbx.url, user="carol@example.com",
+                         role="agent", number="+14085550103")  # fmt: skip
+    prof.write_text(prof.read_text().replace("team: Support", "team: Sales"))
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("carol@example.com")}
+    run = run_cli(["diagnose", "-p", str(prof), "--json"], env=env)
+    active = run.check("session.active")
+    assert active["status"] == "skip"
+    assert "administrator token" in active["summary"]
