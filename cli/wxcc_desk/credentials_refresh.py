@@ -110,8 +110,8 @@ class RefreshingAuth(httpx.Auth):
             raise self._refused_again(response)
         if not self.tokens.can_refresh():
             raise AuthError(
-                f"the access token ({self._source()}) was refused (HTTP 401) and there is no "
-                "refresh token to renew it",
+                f"the access token ({self._source()}) was refused (HTTP 401: expired or "
+                "revoked) and there is no refresh token to renew it",
                 hint=self._hint(),
                 code="TOKEN_REJECTED",
                 tracking_ids=_ids(response),
@@ -140,7 +140,7 @@ class RefreshingAuth(httpx.Auth):
 
     def _refused_again(self, response: httpx.Response) -> AuthError:
         return AuthError(
-            "the access token was refused (HTTP 401) even after a refresh",
+            "the access token was refused (HTTP 401: expired or revoked) even after a refresh",
             hint=self._hint(),
             code="TOKEN_REJECTED",
             tracking_ids=_ids(response),

@@ -8,7 +8,7 @@ order, build the HTTP client (TLS choice, TrackingId, trace) and run the async f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,17 +47,11 @@ def load(
     return load_profile(profile_name(name, actx.env), env=actx.env, overrides=overrides)
 
 
-def _bearer(tokens: TokenSet) -> httpx.Auth:
-    import httpx
+def _auth(actx: AppContext, profile: Profile, tokens: TokenSet) -> httpx.Auth:
+    # Bearer header, plus one refresh (and keyring update) on expiry or a 401.
+    from wxcc_desk.credentials_refresh import RefreshingAuth
 
-    class Bearer(httpx.Auth):
-        def auth_flow(
-            self, request: httpx.Request
-        ) -> Generator[httpx.Request, httpx.Response, None]:
-            request.headers["Authorization"] = f"Bearer {tokens.access}"
-            yield request
-
-    return Bearer()
+    return RefreshingAuth(profile, actx, tokens)
 
 
 def build_station(
@@ -74,7 +68,7 @@ def build_station(
         trace=actx.trace_line,
         tls=tls,
         timeouts=Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request),
-        auth=_bearer(tokens),
+        auth=_auth(actx, profile, tokens),
     )
     return Station(
         name=profile.name,
@@ -182,10 +176,10 @@ def run_logout(
 
 
 def web_sign_in(actx: AppContext, name: str | None) -> TokenSet:
-    """`login --web`: the browser sign-in (PKCE) of the credentials module."""
-    from wxcc_desk.errors import UsageError
+    """`login --web`: the browser sign-in (PKCE) of the credentials module; the tokens are
+    stored by `login_web` (run_login stores them again and warns if the keyring refuses)."""
+    from wxcc_desk import oauth
 
-    raise UsageError(
-        "`login --web` is not available in this build yet",
-        hint="pipe a token to `login --with-token` or set WXCC_ACCESS_TOKEN",
-    )
+    profile = load(actx, name)
+    signed_in = asyncio.run(oauth.login_web(profile, actx, browser=oauth.default_browser(actx)))
+    return signed_in.tokens
