@@ -36,7 +36,7 @@ class LoginOptions:
     takeover: bool = False
     hold: float | None = None  # None: no hold; 0: until interrupted
     overrides: Mapping[str, object] = field(default_factory=dict)
-    tokens: TokenSet | None = None  # from `--web`, already obtained
+    web: bool = False  # sign in in the browser (OAuth PKCE) before the login
 
 
 def load(
@@ -102,34 +102,51 @@ def token_view(tokens: TokenSet) -> TokenView:
 
 
 def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> LoginResult:
-    from wxcc_desk import credentials, station_login
+    from wxcc_desk import credentials
 
     profile = load(actx, opts.profile, opts.overrides)
     recalled = credentials.recall_station(profile, actx)
     profile = credentials.with_remembered(profile, recalled.station)
-    tokens = opts.tokens or credentials.resolve_tokens(profile, actx, opts.stdin_token)
-    spec = spec_from_profile(profile, takeover=opts.takeover)
-    st = build_station(actx, profile, tokens, on_event)
-
-    def remember() -> None:
-        _remember(actx, profile)
-
-    result = run_flow(
-        st,
-        lambda s: station_login.login(
-            s, spec, hold=opts.hold, remember=remember if profile.remember else None
-        ),
-    )
-    if tokens.source in ("stdin", "oauth"):
+    tokens = None if opts.web else credentials.resolve_tokens(profile, actx, opts.stdin_token)
+    warnings: list[str] = []
+    result = asyncio.run(_login(actx, profile, opts, tokens, on_event, warnings))
+    if tokens is not None and tokens.source == "stdin":
         saved = credentials.store_tokens(profile, actx, tokens)
         if not saved.stored:
-            result.warnings.append(
-                f"the token was not saved ({saved.reason}); status and "
-                "logout will need WXCC_ACCESS_TOKEN"
+            warnings.append(
+                f"the token was not saved ({saved.reason}); status and logout "
+                "will need WXCC_ACCESS_TOKEN"
             )
     if recalled.reason and profile.remember:
-        result.warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
+        warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
+    result.warnings.extend(warnings)
     return result
+
+
+async def _login(  # noqa: PLR0917 - one private step of run_login
+    actx: AppContext,
+    profile: Profile,
+    opts: LoginOptions,
+    tokens: TokenSet | None,
+    on_event: EventSink,
+    warnings: list[str],
+) -> LoginResult:
+    from wxcc_desk import station_login
+
+    if tokens is None:  # --web: the browser sign-in first, in the same event loop
+        from wxcc_desk.oauth import default_browser, login_web
+
+        web = await login_web(profile, actx, browser=default_browser(actx))
+        tokens = web.tokens
+        if not web.stored.stored:
+            warnings.append(
+                f"the tokens were not saved ({web.stored.reason}); the next run needs --web again"
+            )
+    st = build_station(actx, profile, tokens, on_event)
+    remember = (lambda: _remember(actx, profile)) if profile.remember else None
+    spec = spec_from_profile(profile, takeover=opts.takeover)
+    async with st.http:
+        return await station_login.login(st, spec, hold=opts.hold, remember=remember)
 
 
 def _remember(actx: AppContext, profile: Profile) -> None:
@@ -173,13 +190,3 @@ def run_logout(
     return run_flow(
         st, lambda s: station_status.logout(s, reason=reason, forget=forget_all if forget else None)
     )
-
-
-def web_sign_in(actx: AppContext, name: str | None) -> TokenSet:
-    """`login --web`: the browser sign-in (PKCE) of the credentials module; the tokens are
-    stored by `login_web` (run_login stores them again and warns if the keyring refuses)."""
-    from wxcc_desk import oauth
-
-    profile = load(actx, name)
-    signed_in = asyncio.run(oauth.login_web(profile, actx, browser=oauth.default_browser(actx)))
-    return signed_in.tokens

@@ -43,11 +43,12 @@ def run_cli(
     *argv: str,
     email: str | None = "sam@example.com",
     env: Mapping[str, str] | None = None,
+    stderr: io.StringIO | None = None,
 ) -> Result:
     environ = {**os.environ, "WXCC_BASE_URL": sandbox.url, **(env or {})}
     if email:
         environ["WXCC_ACCESS_TOKEN"] = sandbox.token(email)
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), stderr or io.StringIO()
     actx = AppContext(out=Output(stdout=out, stderr=err), env=environ)
     code = 0
     try:

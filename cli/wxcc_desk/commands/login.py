@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from wxcc_desk.commands.station_events import event_printer
 from wxcc_desk.context import AppContext
 from wxcc_desk.errors import UsageError
-
-if TYPE_CHECKING:
-    from wxcc_desk.credentials import TokenSet
 
 _H = {
     "p": "Profile name or path (or WXCC_PROFILE).",
@@ -64,7 +61,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         takeover=takeover,
         hold=(duration or 0.0) if hold else None,
         overrides={k: v for k, v in overrides.items() if v is not None},
-        tokens=_web_tokens(actx, profile) if web else None,
+        web=web,
     )
     result = run_login(actx, opts, event_printer(actx, json_out))
     for warning in result.warnings:
@@ -73,9 +70,3 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         actx.out.data(render.login_json(result, actx.tracker))
     else:
         actx.out.data(render.login_table(result))
-
-
-def _web_tokens(actx: AppContext, profile: str | None) -> TokenSet:
-    from wxcc_desk.station_run import web_sign_in
-
-    return web_sign_in(actx, profile)
