@@ -261,11 +261,15 @@ def with_remembered(profile: Profile, station: StationCredentials | None) -> Pro
         return profile
     sources = dict(profile.sources)
     telephony = profile.telephony
-    if "telephony.option" not in sources and "telephony.number" not in sources:
+    option_set, number_set = "telephony.option" in sources, "telephony.number" in sources
+    if not option_set and not number_set:
         option: Any = station.option
         number = None if option == "desktop" else station.number
         telephony = replace(telephony, option=option, number=number)
         sources.update({"telephony.option": "remembered", "telephony.number": "remembered"})
+    elif not number_set and station.option == telephony.option and telephony.option != "desktop":
+        telephony = replace(telephony, number=station.number)  # same option, number left out
+        sources["telephony.number"] = "remembered"
     team = profile.team
     if team is None and station.team:
         team = station.team

@@ -153,6 +153,14 @@ def test_remembered_station_fills_only_unset_values(tmp_path: Path) -> None:
     flagged = load_profile(str(tmp_path / "r.yaml"), env={}, overrides={"team": "Night"})
     kept = with_remembered(flagged, recalled.station)
     assert kept.team == "Night"
+    same_option = load_profile(
+        str(tmp_path / "r.yaml"), env={"WXCC_TELEPHONY": "extension"}, overrides={}
+    )
+    assert with_remembered(same_option, recalled.station).telephony.number == "1001"
+    other_option = load_profile(str(tmp_path / "r.yaml"), env={"WXCC_TELEPHONY": "dial_number"})
+    assert with_remembered(other_option, recalled.station).telephony.number is None
+    explicit = load_profile(str(tmp_path / "r.yaml"), env={"WXCC_DIAL_NUMBER": "+14085551234"})
+    assert with_remembered(explicit, recalled.station).telephony.number == "+14085551234"
 
 
 @pytest.mark.usefixtures("failing_keyring")

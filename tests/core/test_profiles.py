@@ -137,6 +137,9 @@ def test_ca_bundle_relative_to_file_and_env(tmp_path: Path) -> None:
     assert profile.tls.ca_bundle == tmp_path / "ca.pem"
     os_trust = load_profile(str(write(tmp_path, MINIMAL + "tls: {trust: os}\n", "o")), env={})
     assert os_trust.tls.trust == "os"
+    by_trust = load_profile(str(write(tmp_path, MINIMAL + "tls: {trust: ca.pem}\n", "t")), env={})
+    assert (by_trust.tls.trust, by_trust.tls.ca_bundle) == ("bundle", tmp_path / "ca.pem")
+    assert load_profile(str(path), env={"WXCC_TRUST": "certifi"}).tls.trust == "bundle"
     err = fails(path, {"WXCC_CA_BUNDLE": str(tmp_path / "missing.pem")})
     assert "WXCC_CA_BUNDLE" in err.message
     assert "missing.pem" in err.message
@@ -218,3 +221,16 @@ def test_supervisor_needs_no_team_and_desktop_drops_number(tmp_path: Path) -> No
 def test_numbers_written_as_yaml_ints_become_text(tmp_path: Path) -> None:
     profile = load_profile(str(write(tmp_path, MINIMAL + "telephony: {number: 1001}\n")), env={})
     assert profile.telephony.number == "1001"
+
+
+def test_ssl_context_follows_the_trust_choice(tmp_path: Path) -> None:
+    import ssl
+
+    import certifi
+
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(Path(certifi.where()).read_bytes())
+    path = write(tmp_path, MINIMAL + "tls: {ca_bundle: bundle.pem}\n")
+    assert isinstance(load_profile(str(path), env={}).tls.ssl_context(), ssl.SSLContext)
+    plain = load_profile(str(write(tmp_path, MINIMAL, "plain")), env={})
+    assert isinstance(plain.tls.ssl_context(), ssl.SSLContext)
