@@ -80,11 +80,12 @@ class Desk:
         await self.http.aclose()
 
     async def event(self, timeout: float = EVENT_TIMEOUT) -> dict[str, Any]:
-        """The next frame that is not a keepalive."""
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-            if frame != {"keepalive": "true"}:
-                return frame  # type: ignore[no-any-return]
+        """The next frame that is not a keepalive, within `timeout` seconds overall."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.ws.recv())
+                if frame != {"keepalive": "true"}:
+                    return frame  # type: ignore[no-any-return]
 
     async def call(self, method: str, path: str, body: Any = None, **kw: Any) -> httpx.Response:
         return await self.http.request(method, path, json=body, **kw)

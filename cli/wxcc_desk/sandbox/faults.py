@@ -78,6 +78,8 @@ def _option(fault: Fault, part: str, spec: str) -> None:
     key, sep, value = part.partition("=")
     if not sep:
         raise FaultError(f"fault option {part!r} in {spec!r} must be KEY=VALUE")
+    if key not in ("path", "method", "rate", "times"):
+        raise FaultError(f"unknown fault option {key!r} in {spec!r}; use path, method, rate, times")
     try:
         if key == "path":
             fault.path = value
@@ -86,13 +88,9 @@ def _option(fault: Fault, part: str, spec: str) -> None:
         elif key == "rate":
             fault.rate = float(value)
             if not 0.0 <= fault.rate <= 1.0:
-                raise ValueError
-        elif key == "times":
-            fault.times = int(value)
+                raise ValueError(value)
         else:
-            raise FaultError(
-                f"unknown fault option {key!r} in {spec!r}; use path, method, rate, times"
-            )
+            fault.times = int(value)
     except ValueError:
         raise FaultError(
             f"bad value for {key} in {spec!r} (rate 0..1, times a whole number)"
