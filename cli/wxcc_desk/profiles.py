@@ -13,7 +13,7 @@ from pathlib import Path
 
 from wxcc_desk.errors import ConfigError
 from wxcc_desk.profiles_build import build
-from wxcc_desk.profiles_fields import Origin, checkers
+from wxcc_desk.profiles_fields import Origin, checkers, expand_user, show
 from wxcc_desk.profiles_schema import (
     DEFAULT_SCOPES,
     REGIONS,
@@ -110,10 +110,10 @@ def find_profile(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
     """A path as given when it looks like one, else NAME.yaml/NAME.yml in the search folders."""
     looks_like_path = os.sep in name_or_path or "/" in name_or_path
     if looks_like_path or name_or_path.endswith((".yaml", ".yml")):
-        return Path(name_or_path).expanduser()
+        return expand_user(Path(name_or_path))
     if not NAME_RE.match(name_or_path):
         raise ConfigError(
-            f"profile name {name_or_path!r} is not a simple name",
+            f"profile name {show(name_or_path)} is not a simple name",
             hint="use letters, digits, '.', '_' or '-' (a file profiles/NAME.yaml), or a path",
         )
     for folder in search_dirs:
@@ -153,7 +153,7 @@ def _name_of(path: Path) -> str:
     name = path.stem
     if not NAME_RE.match(name):
         raise ConfigError(
-            f"{path}: the file name {name!r} cannot be a profile name",
+            f"{show(str(path))}: the file name {show(name)} cannot be a profile name",
             hint="rename the file to letters, digits, '.', '_' or '-' with a .yaml suffix",
         )
     return name
@@ -162,7 +162,7 @@ def _name_of(path: Path) -> str:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -37,9 +37,9 @@ class Origin:
         return ConfigError(f"{self.label}: key '{key}' {problem}", hint=hint)
 
 
-def show(value: object) -> str:
+def show(value: object, limit: int = 40) -> str:
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _type_name(value: object) -> str:
@@ -165,11 +165,18 @@ def scopes(value: object, at: Origin) -> tuple[str, ...]:
     return tuple(text(item, at, limit=128) for item in items)
 
 
+def expand_user(path: Path) -> Path:
+    try:
+        return path.expanduser()
+    except RuntimeError:  # `~someone/` for a user that does not exist: later checks say so
+        return path
+
+
 def existing_file(base: Path | None) -> Checker:
     """A file path; relative paths in a profile file are relative to that file's folder."""
 
     def check(value: object, at: Origin) -> Path:
-        path = Path(text(value, at, limit=4096)).expanduser()
+        path = expand_user(Path(text(value, at, limit=4096)))
         if base is not None and not path.is_absolute():
             path = base / path
         try:

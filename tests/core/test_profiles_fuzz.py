@@ -114,3 +114,13 @@ def test_odd_yaml(tmp_path: Path) -> None:
         path = tmp_path / f"p{n}.yaml"
         path.write_text(text, encoding="utf-8")
         _load(path, {})
+
+
+@SAFE
+@given(name=st.text(max_size=80))
+def test_any_profile_name_or_path(name: str) -> None:
+    try:
+        load_profile(name, env={}, search_dirs=[])
+    except ConfigError as err:
+        assert err.message and "\n" not in err.message
+        assert err.message.isprintable()
