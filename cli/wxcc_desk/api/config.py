@@ -1,9 +1,9 @@
 """WxCC configuration reads, and the agent configuration assembled from them.
 
 The assembly follows the SDK's older generation (protocol §2c), which uses only endpoints that
-are published (plus three the SDK itself reads): the user by CI id first, then in parallel the
-organization, its settings, the tenant configuration and the idle codes, then in parallel the
-Desktop Profile, the site, the teams and the dial plans. Every fetcher is public so diagnose can
+are published (plus three the SDK itself reads): the user by CI id, with the organization, its
+settings, the tenant configuration and the idle codes beside it, then in parallel the Desktop
+Profile, the site, the teams and the dial plans. Every fetcher is public so diagnose can
 call it alone.
 """
 
@@ -216,9 +216,10 @@ def _total_pages(body: Any) -> int:
 
 
 async def load_agent_config(http: Http, api_url: str, org_id: str, ci_user_id: str) -> AgentConfig:
-    """Three round trips: user; org-level reads in parallel; the user's own objects in parallel."""
-    user = await get_user_by_ci(http, api_url, org_id, ci_user_id)
-    org, settings, tenant, aux = await asyncio.gather(
+    """Two round trips: the user with the org-level reads beside it (they need only the org id),
+    then the user's own objects in parallel."""
+    user, org, settings, tenant, aux = await asyncio.gather(
+        get_user_by_ci(http, api_url, org_id, ci_user_id),
         get_organization(http, api_url, org_id),
         get_org_settings(http, api_url, org_id),
         get_tenant_config(http, api_url, org_id),
