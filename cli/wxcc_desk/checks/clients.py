@@ -1,8 +1,8 @@
 """The HTTP clients of a diagnose run, made by the one factory in `wxcc_desk.http`.
 
 `state.http` carries no token (network probes, status page); `state.extras["authed"]` carries
-the profile's token (identity, configuration, activities). Both share one transport whose token
-bucket keeps the run within the tenant's rate limit.
+the profile's token (identity, configuration, activities); a token bucket in its transport
+keeps the run within the tenant's rate limit.
 """
 
 from __future__ import annotations
@@ -41,16 +41,13 @@ async def open_clients(
 
     context = state.profile.tls.ssl_context()
     tls = TlsChoice(context, f"TLS: {state.profile.tls.trust}")
-    # One token bucket for every request of the run (see checks/ratelimit.py).
+    # The token bucket paces the token-bearing requests (what the tenant's limit counts);
+    # the anonymous probes and status page use a plain transport.
     bucket = bucket_for(opts.rate_per_minute)
     state.extras["bucket"] = bucket
     transport = limited_transport(httpx.AsyncHTTPTransport(verify=context), bucket)
     state.http = make_http(
-        tracker=actx.tracker,
-        trace=actx.trace_line,
-        tls=tls,
-        timeouts=_timeouts(state),
-        transport=transport,
+        tracker=actx.tracker, trace=actx.trace_line, tls=tls, timeouts=_timeouts(state)
     )
     authed = _authed_client(actx, state, tls, transport)
     try:
@@ -64,8 +61,8 @@ async def open_clients(
 def _authed_client(
     actx: AppContext, state: RunState, tls: TlsChoice, transport: Any
 ) -> Http | None:
-    """The token-bearing client (credentials' source order, refresh on 401); shares the
-    unauthenticated client's transport, so one token bucket paces every request."""
+    """The token-bearing client (credentials' source order, refresh on 401), paced by the
+    run's token bucket."""
     from wxcc_desk.credentials import RefreshingAuth, resolve_tokens
     from wxcc_desk.errors import WxccError
     from wxcc_desk.http import make_http

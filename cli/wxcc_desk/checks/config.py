@@ -8,6 +8,7 @@ dial number, any usable team, the roles the configuration grants.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Scope, check
@@ -61,7 +62,8 @@ async def desktop_profile(ctx: CheckContext) -> Outcome:
         return Outcome.fail(f"Desktop Profile {name} is not active", f"activate it in {CH_PROFILE}")
     spec = subject_spec(ctx, cfg)
     check_role(spec, cfg)
-    device = check_telephony(spec, cfg)
+    # Login's option rule; the organisation's WebRTC switch is config.webrtc's to report.
+    device = check_telephony(spec, replace(cfg, webrtc_enabled=True))
     return Outcome.ok(f"Desktop Profile {name} allows {spec.role} with {device.value}")
 
 

@@ -178,3 +178,33 @@ async def _config(ctx: CheckContext) -> AgentConfig:
 
 
 AGENT_CONFIG = Resource("agent-config", _config, Scope.USER, host_role="api")
+
+
+def members(team: str | None) -> Resource[list[str]]:
+    """WxCC user ids of a team's agents (by name or id), or of every agent team's members."""
+
+    async def load(ctx: CheckContext) -> list[str]:
+        teams = [t for t in await ctx.get(TEAMS) if t.get("teamType", "AGENT") == "AGENT"]
+        if team is not None:
+            key = team.strip().lower()
+            teams = [
+                t for t in teams if key in (str(t.get("id")).lower(), str(t.get("name")).lower())
+            ]
+            if not teams:
+                raise ConfigError(
+                    f"no agent team named {team!r}",
+                    hint="pass --team with a team name or id from Control Hub > Contact Center "
+                    "> Teams",
+                    code="TEAM_NOT_FOUND",
+                )
+        ids = (str(u) for t in teams for u in t.get("userIds") or ())
+        return list(dict.fromkeys(ids))
+
+    return Resource(f"members:{team}", load, Scope.RUN, host_role="api")
+
+
+async def user_record(ctx: CheckContext, user_id: str) -> Json:
+    from wxcc_desk.api.config import get_user
+
+    org = (await ctx.get(ME)).org_id
+    return await get_user(authed(ctx), api_url(ctx), org, user_id)

@@ -28,7 +28,7 @@ class DiagnoseOptions:
     all_agents: bool = False
     check_ids: tuple[str, ...] = ()
     deadline_s: float = 30.0
-    concurrency: int = 16  # users diagnosed at once in many-user runs
+    concurrency: int = 32  # users diagnosed at once in many-user runs
     rate_per_minute: float = 300.0  # client-side request budget (the API default)
 
     @property
@@ -103,6 +103,7 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     state = _state(actx, opts, profile)
     state.profile_error = error
     state.extras["admin_mode"] = opts.mode != "self"
+    state.extras["actx"] = actx  # keystore and state dir for checks/teams.py
     report = Report(opts.profile, tracker.run_id, opts.mode, tool_version=__version__)
     started = time.monotonic()
     async with clients.open_clients(actx, state, opts):

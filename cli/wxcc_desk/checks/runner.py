@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ from wxcc_desk.checks.base import (
     REGISTRY,
     Check,
     CheckResult,
+    Layer,
     Outcome,
     Resource,
     Scope,
@@ -229,6 +230,10 @@ async def _guarded(item: Check, ctx: _Ctx) -> Outcome:
     return outcome
 
 
+async def _never(ctx: Any) -> Outcome:  # pragma: no cover - placeholder Check.run
+    raise AssertionError("not a check")
+
+
 def _result(
     item: Check, out: Outcome, ctx: _Ctx | None, started: float | None, subject: Subject | None
 ) -> CheckResult:
@@ -287,6 +292,13 @@ class Runner:
             self._run_graph = _Graph(self.state, None, self.run_cache, _Cache(), {})
             self._run_graph.start(self.run_checks)
         return self._run_graph
+
+    async def call(self, fn: Callable[[Any], Awaitable[T]]) -> T:
+        """Run `fn(ctx)` outside any check, with the run's shared resources (the many-user
+        runner lists users and reads their records this way)."""
+        graph = self.start_run_scope()
+        item = Check("runner.call", Layer.LOCAL, "call", _never)
+        return await fn(_Ctx(graph, item, []))
 
     async def finish_run_scope(self) -> list[CheckResult]:
         graph = self.start_run_scope()

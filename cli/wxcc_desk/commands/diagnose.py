@@ -28,6 +28,7 @@ _H = {
     "md": "Also write Markdown to FILE.",
     "bundle": "Write a redacted support zip (reports, trace, versions, tracking IDs) to FILE.",
     "timeout": "Deadline in seconds for one user's checks.",
+    "rate": "The tenant's API rate limit, requests per minute (paces --team/--all-agents).",
 }
 
 
@@ -45,6 +46,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     markdown: Annotated[Path | None, typer.Option("--markdown", help=_H["md"])] = None,
     bundle: Annotated[Path | None, typer.Option("--bundle", help=_H["bundle"])] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help=_H["timeout"])] = 30.0,
+    rate_limit: Annotated[float, typer.Option("--rate-limit", min=1, help=_H["rate"])] = 300.0,
 ) -> None:
     """Run checks by layer (local, network, identity, service, configuration, dial number,
     session) and print pass/warn/fail with the fix for each problem.
@@ -69,6 +71,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
         all_agents=all_agents,
         check_ids=tuple(check or ()),
         deadline_s=timeout,
+        rate_per_minute=rate_limit,
     )
     report = asyncio.run(run(actx, opts, _progress(actx)))
     _render(actx, report, strict=strict, json_out=json_out, files=(junit, markdown, bundle))

@@ -1,0 +1,75 @@
+"""Many-user runs over a generated floor (tests/diagnose/tenants/floor.yaml): every agent is
+diagnosed once, tenant-wide data is read once, failures are ranked by cause, and 429s never
+fail a check."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tests.diagnose.helpers import run_cli, write_profile
+from wxcc_desk.sandbox import run_sandbox
+
+FLOOR = Path(__file__).parent / "tenants" / "floor.yaml"
+
+
+def _run(sbx: Any, tmp: Path, *args: str) -> Any:
+    prof = write_profile(tmp, api=sbx.url, user="admin@floor.example")
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("admin@floor.example")}
+    return run_cli(["diagnose", "-p", str(prof), "--json", "--rate-limit", "60000", *args], env=env)
+
+
+def test_all_agents_ranks_causes_and_reads_tenant_data_once(tmp_path: Path) -> None:
+    with run_sandbox(FLOOR) as sbx:
+        run = _run(sbx, tmp_path, "--all-agents")
+        paths = Counter(r.path for r in sbx.requests)
+    doc = run.doc
+    assert run.code == 1
+    assert doc["mode"] == "all-agents"
+    assert len(doc["users"]) == 44  # 40 generated + 4 named members of agent teams
+    causes = {c["check"]: c for c in doc["causes"]}
+    assert doc["causes"][0]["check"] == "config.user"  # most common cause first (2 users)
+    assert causes["config.user"]["count"] == 2
+    assert set(causes["config.user"]["users"]) == {"off1@floor.example", "off2@floor.example"}
+    assert causes["config.desktop_profile"]["users"] == ["retired@floor.example"]
+    assert causes["config.webrtc"]["users"] == ["webrtc@floor.example"]
+    healthy = next(u for u in doc["users"] if u["email"] == "agent001@floor.example")
+    assert healthy["counts"]["fail"] == 0
+    # tenant-wide reads happen once, not once per agent
+    org = next(p for p in paths if p.endswith("/v2/organization-setting"))
+    assert paths[org] == 1
+    assert sum(n for p, n in paths.items() if "/agent-profile/" in p) == 3
+    assert paths["/v1/agents/activities"] == 1
+    # the progress lines go to stderr (not a TTY here: plain lines, no bar)
+    assert "diagnosed 44/44 users" in run.stderr
+
+
+def test_team_run_and_table(tmp_path: Path) -> None:
+    with run_sandbox(FLOOR) as sbx:
+        prof = write_profile(tmp_path, api=sbx.url, user="admin@floor.example")
+        env = {"WXCC_ACCESS_TOKEN": sbx.token("admin@floor.example")}
+        run = run_cli(["diagnose", "-p", str(prof), "--team", "Back Office"], env=env)
+        bad = run_cli(["diagnose", "-p", str(prof), "--team", "Nope", "--json"], env=env)
+    assert run.code == 1
+    assert "retired@floor.example" in run.stdout
+    assert "over 2 users" in run.stdout
+    assert bad.code == 3
+    assert "no agent team named 'Nope'" in bad.stderr
+
+
+def test_429_is_retried_and_never_fails_a_check(tmp_path: Path) -> None:
+    faults = ["error=429,path=/organization/*/user/*,times=2"]
+    with run_sandbox(FLOOR, faults=faults) as sbx:
+        run = _run(sbx, tmp_path, "--team", "Back Office")
+        statuses = Counter(r.status for r in sbx.requests)
+    assert statuses[429] == 2
+    for user in run.doc["users"]:
+        for problem in user["problems"]:
+            assert "429" not in problem["summary"], problem
+
+
+def test_exclusive_selectors(tmp_path: Path) -> None:
+    run = run_cli(["diagnose", "-p", str(write_profile(tmp_path)), "--team", "x", "--all-agents"])
+    assert run.code == 2
+    assert "exclude each other" in run.stderr
