@@ -1,0 +1,110 @@
+"""`wxcc-desk sandbox` as a user runs it: first line, user lines, clean stop, refusals."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wxcc_desk.app import main
+from wxcc_desk.context import AppContext
+from wxcc_desk.output import Output
+
+
+def _run_main(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        main(argv, AppContext(out=Output(stdout=out, stderr=err)))
+    except SystemExit as done:
+        code = int(done.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serves_until_signalled(sig: signal.Signals) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wxcc_desk", "sandbox", "--port", "0", "--rate-limit", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        first = proc.stdout.readline().strip()  # type: ignore[union-attr]
+        assert first.startswith("sandbox listening on http://127.0.0.1:")
+        url = first.rsplit(" ", 1)[1]
+        users = [proc.stdout.readline().rstrip("\n").split("\t") for _ in range(6)]  # type: ignore[union-attr]
+        by_email = {u[0]: u for u in users}
+        assert by_email["sam@example.com"][1] == "agent,supervisor"
+        assert by_email["admin@example.com"][1] == "admin"
+        token = by_email["alice@example.com"][2]
+        me = httpx.get(
+            f"{url}/v1/people/me", headers={"Authorization": f"Bearer {token}"}, trust_env=False
+        )
+        assert me.json()["emails"] == ["alice@example.com"]
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "sandbox stopped" in err
+    assert "Traceback" not in err
+
+
+def test_non_loopback_host_refused_with_the_fix() -> None:
+    code, _, err = _run_main(["sandbox", "--host", "0.0.0.0"])
+    assert code == 2
+    assert "non-loopback" in err
+    assert "--allow-remote" in err
+
+
+def test_bad_tenant_exits_3_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("users:\n  - email: someone@example.com\n    shoe_size: 9\n")
+    code, out, err = _run_main(["sandbox", "--tenant", str(bad)])
+    assert code == 3
+    assert out == ""
+    first = err.splitlines()[0]
+    expected = "users[0].shoe_size: unknown key (see docs/sandbox.md for the tenant format)"
+    assert first == f"error: {bad}:3: {expected}"
+    assert "Traceback" not in err
+
+
+def test_bad_fault_and_busy_port_are_usage_errors() -> None:
+    code, _, err = _run_main(["sandbox", "--fault", "explode"])
+    assert code == 2
+    assert "unknown fault kind" in err
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = _run_main(["sandbox", "--port", str(port)])
+    assert code == 2
+    assert "cannot listen" in err
+
+
+def test_help_mentions_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _run_main(["sandbox", "--help"])
+    out = capsys.readouterr().out  # click prints help to the process's stdout
+    assert code == 0
+    for flag in (
+        "--host",
+        "--port",
+        "--tenant",
+        "--latency-ms",
+        "--rate-limit",
+        "--fault",
+        "--allow-remote",
+    ):
+        assert flag in out
