@@ -9,21 +9,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from tests.teams.server import MsSandbox, serve
 
 from wxcc_desk.app import main
 from wxcc_desk.context import AppContext
 from wxcc_desk.output import Output
+from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
 
 
+@dataclass
+class MsSandbox:
+    """The Microsoft side of a sandbox, driven through its HTTP controls as a user would."""
+
+    url: str
+    handle: SandboxHandle
+
+    def control(self, path: str, body: dict[str, Any] | None = None, method: str = "POST") -> Any:
+        resp = httpx.request(method, f"{self.url}/_sandbox/microsoft/{path}", json=body or {})
+        resp.raise_for_status()
+        return resp.json()
+
+    def summary(self) -> Any:
+        return httpx.get(f"{self.url}/_sandbox/microsoft").json()
+
+    def auto(self, action: str | None, user: str = "sam@example.com", after: int = 1) -> None:
+        self.control("auto", {"action": action, "user": user, "after_polls": after})
+
+
 @pytest.fixture
-def ms() -> Iterator[MsSandbox]:
-    """A fresh sandbox; device codes poll with no interval so tests never wait."""
-    with serve() as box:
-        box.control("settings", {"interval": 0})
-        yield box
+def ms(sandbox: SandboxHandle) -> Iterator[MsSandbox]:
+    """The test's sandbox; device codes poll with no interval so tests never wait."""
+    box = MsSandbox(sandbox.url, sandbox)
+    box.control("settings", {"interval": 0})
+    yield box
 
 
 @dataclass
@@ -88,10 +108,12 @@ def profile(ms: MsSandbox, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def cli(isolated_home: Path, ms: MsSandbox) -> Cli:
+    """The CLI with the Webex token of sam@example.com, so the WxCC side can be read."""
     import os
 
-    return Cli(isolated_home, dict(os.environ))
+    env = {**os.environ, "WXCC_ACCESS_TOKEN": ms.handle.token("sam@example.com")}
+    return Cli(isolated_home, env)
 
 
 def keyring_values(keyring_file: Path) -> dict[str, str]:

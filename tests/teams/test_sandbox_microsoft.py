@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.teams.server import MsSandbox
+from tests.teams.conftest import MsSandbox
 
 from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.teams.conftest import Cli, Result, keyring_values, write_profile
-from tests.teams.server import MsSandbox
+from tests.teams.conftest import Cli, MsSandbox, Result, keyring_values, write_profile
 
 NO_CONN = "--no-connector"
 
@@ -214,3 +213,48 @@ def test_env_access_token_is_reported_as_its_source(
     assert result.code == 0, result.err
     assert result.json()["token"]["source"] == "environment WXCC_TEAMS_ACCESS_TOKEN"
     assert token not in result.out
+
+
+def test_status_reads_the_wxcc_connector(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    ms.auto("approve")
+    assert cli("teams-auth", "login", "-p", str(profile)).code == 0
+    result = cli("teams-auth", "status", "-p", str(profile), "--json")
+    assert result.code == 0, result.err
+    connector = result.json()["connector"]
+    assert connector["configured"] is True and connector["org_connector"] == "active"
+    assert connector["presence_sync"] is True and connector["show_user_details"] is True
+    assert connector["desktop_profile"]["name"] == "All Login Options"
+    table = cli("teams-auth", "status", "-p", str(profile))
+    assert table.code == 0
+    assert "presence sync" in table.out and "succeeded" in table.out
+
+
+def test_connector_not_configured(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    ms.control("connector", {"microsoftConfig": None})
+    result = cli("teams-auth", "status", "-p", str(profile), "--json")
+    assert result.code == 3
+    doc = result.json()
+    assert doc["state"] == "not_configured" and doc["code"] == "CONNECTOR_NOT_CONFIGURED"
+    assert "connector is not configured" in doc["reason"] and "Control Hub" in doc["hint"]
+    ms.control(
+        "connector",
+        {
+            "microsoftConfig": {
+                "active": True,
+                "showUserDetails": False,
+                "stateSynchronization": False,
+            }
+        },
+    )
+    doc = cli("teams-auth", "status", "-p", str(profile), "--json").json()
+    assert doc["state"] == "not_configured" and "neither" in doc["reason"]
+
+
+def test_connector_unreadable_without_webex_token(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    result = cli(
+        "teams-auth", "status", "-p", str(profile), "--json", env={"WXCC_ACCESS_TOKEN": ""}
+    )
+    doc = result.json()
+    assert doc["connector"]["configured"] is None
+    assert doc["connector"]["detail"].startswith("not read: no token")
+    assert doc["state"] == "not_authenticated"  # the Microsoft side is still evaluated

@@ -45,6 +45,26 @@ async def get_presence(http: Http, graph_url: str) -> Presence:
     return Presence(str(body.get("availability") or ""), str(body.get("activity") or ""))
 
 
+async def probe_reachable(http: Http, graph_url: str) -> int:
+    """The HTTP status Graph answers `/v1.0/me` with, without a token (401 when healthy):
+    proves DNS, proxy, TLS and Graph itself without needing a sign-in."""
+    import httpx
+
+    require_secure(graph_url, "teams.graph_url")
+    try:
+        resp = await http.client.get(f"{graph_url}/v1.0/me")
+    except httpx.HTTPError as err:
+        raise NetworkError(
+            f"could not reach Microsoft Graph at {graph_url}: {type(err).__name__}: {err}",
+            hint="check the network or proxy (graph.microsoft.com must be reachable) and "
+            "`teams.graph_url`",
+            code="NETWORK",
+        ) from None
+    if resp.status_code >= 500:
+        raise graph_error(resp, "reach Microsoft Graph", request_ids(resp))
+    return resp.status_code
+
+
 async def _get(http: Http, url: str, what: str) -> dict[str, Any]:
     import httpx
 

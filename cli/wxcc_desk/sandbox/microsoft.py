@@ -35,11 +35,14 @@ from wxcc_desk.sandbox.microsoft_state import (
     MsError,
     state_of,
 )
+from wxcc_desk.sandbox.microsoft_wxcc import register_desktop_login, seed_accounts
 
 
 def register(app: web.Application, state: MicrosoftState | None = None) -> None:
     """Add the Microsoft routes and a fresh `MicrosoftState` (or `state`) to the sandbox app."""
-    app[MICROSOFT] = state or MicrosoftState()
+    app[MICROSOFT] = state = state or MicrosoftState()
+    seed_accounts(app, state)
+    register_desktop_login(app)
     r = app.router
     r.add_get("/{tenant}/v2.0/.well-known/openid-configuration", _openid_configuration)
     r.add_post("/{tenant}/oauth2/v2.0/devicecode", _devicecode)

@@ -22,6 +22,7 @@ def add_control_routes(r: web.UrlDispatcher) -> None:
     r.add_post(CONTROL + "/revoke", _revoke)
     r.add_put(CONTROL + "/users/{upn}/presence", _set_presence)
     r.add_post(CONTROL + "/reset", _reset)
+    r.add_post(CONTROL + "/connector", _connector)
     r.add_get(CONTROL + "/devicelogin", _devicelogin_page)
     r.add_post(CONTROL + "/devicelogin", _devicelogin_submit)
 
@@ -136,6 +137,16 @@ async def _set_presence(request: web.Request) -> web.Response:
     return web.json_response(
         {"upn": user.upn, "availability": user.availability, "activity": user.activity}
     )
+
+
+async def _connector(request: web.Request) -> web.Response:
+    """{"microsoftConfig": {...}} sets the org's Teams connector; null removes it."""
+    data = await _json(request)
+    cfg = data.get("microsoftConfig")
+    if cfg is not None and not isinstance(cfg, dict):
+        return _bad("microsoftConfig must be an object or null")
+    state_of(request).connector = cfg
+    return web.json_response({"microsoftConfig": cfg})
 
 
 async def _reset(request: web.Request) -> web.Response:

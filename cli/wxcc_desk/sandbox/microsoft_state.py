@@ -64,6 +64,14 @@ TOKEN_ERRORS: dict[str, tuple[int, int, str]] = {
 }
 
 
+DEFAULT_CONNECTOR: dict[str, Any] = {
+    "active": True,
+    "showUserDetails": True,
+    "stateSynchronization": True,
+    "idleCodes": {},
+}
+
+
 class MsError(Exception):
     """An identity-platform error: the OAuth `error` name, AADSTS code, text and HTTP status."""
 
@@ -137,6 +145,8 @@ class MicrosoftState:
     token_faults: list[str] = field(default_factory=list)
     graph_faults: list[int] = field(default_factory=list)
     auto: AutoDecision | None = None
+    # The org's Teams connector as WxCC serves it (`microsoftConfig`); None = not configured.
+    connector: dict[str, Any] | None = field(default_factory=lambda: dict(DEFAULT_CONNECTOR))
     device_code_lifetime: float = 900.0
     interval: float = 5.0
     access_lifetime: float = 3600.0
@@ -348,6 +358,7 @@ class MicrosoftState:
             users = {k: MsUser(u.upn, u.display_name, u.id) for k, u in self.users.items()}
             fresh = MicrosoftState(users=users)
             for name in (
+                "connector",
                 "device_codes",
                 "issued",
                 "token_faults",
