@@ -14,6 +14,7 @@ MODULES = (
     "wxcc_desk.checks.config",
     "wxcc_desk.checks.service",
     "wxcc_desk.checks.session",
+    "wxcc_desk.checks.websocket",
 )
 OPTIONAL = ("wxcc_desk.checks.teams",)  # owned by the Teams engineer; absent is fine
 

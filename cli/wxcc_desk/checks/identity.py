@@ -83,9 +83,12 @@ async def token_org(ctx: CheckContext) -> Outcome:
 async def scopes(ctx: CheckContext) -> Outcome:
     granted: list[str] = []
     missing: list[str] = []
+    from wxcc_desk.checks.websocket import SUBSCRIPTION
+
     probes: tuple[tuple[str, Resource[Any]], ...] = (
         ("spark:people_read", ME),
         ("cjp:config_read", ORG),
+        ("cjp:user", SUBSCRIPTION),
     )
     for scope, probe in probes:
         try:
@@ -104,7 +107,7 @@ async def scopes(ctx: CheckContext) -> Outcome:
             missing=missing,
         )
     return Outcome.ok(
-        f"reads work with {', '.join(granted)}; cjp:user is proven by the WebSocket check",
+        "people/me, configuration reads and notification subscribe all work",
         granted=granted,
     )
 
