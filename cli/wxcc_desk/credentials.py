@@ -53,9 +53,10 @@ class TokenSet:
         register_secret(self.access)
         register_secret(self.refresh)
 
-    def expired(self, now: float | None = None) -> bool:
+    def expired(self, now: float | None = None, skew: float = EXPIRY_SKEW) -> bool:
+        """True when the access token has expired, or will within `skew` seconds."""
         moment = time.time() if now is None else now
-        return self.expires_at is not None and moment >= self.expires_at - EXPIRY_SKEW
+        return self.expires_at is not None and moment >= self.expires_at - skew
 
     def can_refresh(self, now: float | None = None) -> bool:
         moment = time.time() if now is None else now
@@ -129,7 +130,7 @@ def resolve_tokens(profile: Profile, actx: AppContext, stdin_token: str | None) 
             hint=_hint_login(profile),
             code="NO_TOKEN",
         )
-    if stored.expired() and not stored.can_refresh():
+    if stored.expired(skew=0) and not stored.can_refresh():
         raise AuthError(
             f"the stored token of profile {profile.name!r} has expired and cannot be refreshed",
             hint=_hint_login(profile),
