@@ -1,0 +1,71 @@
+"""demo, usage errors, -v trace, timeouts and concurrent runs on one profile."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from tests.station.conftest import PROFILE, Result, run_cli
+from tests.support.sandbox_fixtures import MakeSandbox
+from wxcc_desk.sandbox import SandboxHandle
+
+
+def test_demo_walks_login_status_logout(sandbox: SandboxHandle) -> None:
+    res = run_cli(sandbox, "demo", email=None)
+    assert res.code == 0, res.err
+    assert "== login ==" in res.out and "== status ==" in res.out and "== logout ==" in res.out
+    assert "step 1/3: wxcc-desk login" in res.err and "step 3/3: wxcc-desk logout" in res.err
+    doc = run_cli(sandbox, "demo", "--json", email=None).json()
+    assert doc["schema"] == "wxcc-desk/demo/v1"
+    assert doc["status"]["logged_in"] is True and doc["logout"]["ok"] is True
+
+
+def test_usage_errors(sandbox: SandboxHandle) -> None:
+    res = run_cli(sandbox, "login", "-p", PROFILE, "--duration", "5")
+    assert res.code == 2 and "--hold" in res.err
+    res = run_cli(sandbox, "login", "-p", PROFILE, "--web", "--with-token")
+    assert res.code == 2
+
+
+def test_verbose_trace_shows_tls_choice_and_exchanges(sandbox: SandboxHandle) -> None:
+    res = run_cli(sandbox, "-v", "status", "-p", PROFILE)
+    assert res.code == 6
+    assert "TLS: verifying with" in res.err
+    assert "http: POST http://127.0.0.1" in res.err and "TrackingId=WXCCDESK_" in res.err
+    assert "ws: Welcome" in res.err
+    assert "Authorization" not in res.err
+
+
+def test_every_outcome_withheld_is_bounded(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(
+        faults=[
+            "ws-withhold=StationLogin",
+            "ws-withhold=AgentReloginSuccess",
+            "ws-withhold=AgentReloginFailed",
+        ]
+    )
+    res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.4"})
+    assert res.code == 5
+    assert res.json()["error"]["code"] == "OUTCOME_TIMEOUT"
+    assert sum(1 for r in sb.requests if r.path == "/v1/agents/login") == 1
+
+
+def test_concurrent_runs_keep_the_session_record_whole(sandbox: SandboxHandle) -> None:
+    results: list[Result] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(run_cli(sandbox, "login", "-p", PROFILE, "--takeover"))
+        )
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 3 and any(r.code == 0 for r in results)
+    folder = Path(results[0].actx.state_dir) / "sessions"
+    record = json.loads((folder / "sandbox.json").read_text())
+    (session,) = sandbox.sessions()["sessions"]
+    assert record["session_id"] == session["session_id"]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".sandbox.json.")]
