@@ -155,3 +155,28 @@ def test_pkce_pair_matches_rfc7636() -> None:
     digest = hashlib.sha256(pair.verifier.encode()).digest()
     assert pair.challenge == base64.urlsafe_b64encode(digest).decode().rstrip("=")
     assert Pkce.new().verifier != pair.verifier
+
+
+def test_identity_outage_during_the_exchange_is_a_network_error(sandbox: SandboxHandle) -> None:
+    from wxcc_desk.errors import NetworkError
+
+    sandbox.add_fault("error=503,path=/v1/access_token")
+    with pytest.raises(NetworkError) as info:
+        run(login_web(sandbox_profile(sandbox), AppContext(), browser=browser(), deadline=10))
+    assert info.value.code == "IDENTITY_UNAVAILABLE"
+    assert "HTTP 503" in info.value.message
+
+
+def test_unreachable_identity_service_is_a_network_error(sandbox: SandboxHandle) -> None:
+    from wxcc_desk.errors import NetworkError
+
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{spare.getsockname()[1]}"
+    profile = sandbox_profile(sandbox, identity_url=dead)
+
+    async def via_sandbox(url: str) -> None:
+        await browser()(url.replace(dead, sandbox.url))
+
+    with pytest.raises(NetworkError, match="exchange the sign-in code"):
+        run(login_web(profile, AppContext(), browser=via_sandbox, deadline=10))
