@@ -38,7 +38,14 @@ class Origin:
 
 
 def show(value: object, limit: int = 40) -> str:
-    text = repr(value)
+    # reprlib bounds the work too: a YAML alias bomb can make a list far too big to repr whole.
+    import reprlib
+
+    short = reprlib.Repr()  # attributes, not keywords: Python 3.11 has no keyword form
+    short.maxlevel, short.maxlist, short.maxdict = 2, 4, 4
+    short.maxtuple, short.maxset, short.maxfrozenset = 4, 4, 4
+    short.maxstring = short.maxother = limit
+    text = short.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -100,6 +100,13 @@ ODD_YAML = [
     "a: &a [1,2]\nb: &b [*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c]\n",
     'region: us1\nuser: a@b.co\nrole: agent\nteam: t\ntls: {ca_bundle: "a\\0b"}\n',
     "!!set {a, b}\n",
+    # An alias bomb inside the first key checked: its full repr would be gigabytes.
+    "multi_login: [&a [x,x,x,x,x,x,x,x,x], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a],\n"
+    "  &c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c],\n"
+    "  &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e],\n"
+    "  &g [*f,*f,*f,*f,*f,*f,*f,*f,*f], &h [*g,*g,*g,*g,*g,*g,*g,*g,*g],\n"
+    "  &i [*h,*h,*h,*h,*h,*h,*h,*h,*h], [*i,*i,*i,*i,*i,*i,*i,*i,*i]]\n",
+    "multi_login: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n",
     "--- 1\n--- 2\n",
     "region: us1\nuser: a@b.co\nrole: agent\nteam: t\ntimeouts: {request: 1e999}\n",
     "region: us1\nuser: a@b.co\nrole: agent\nteam: t\napi_url: 'https://[::1'\n",
