@@ -103,7 +103,11 @@ def default_search_dirs(env: Mapping[str, str]) -> list[Path]:
         import platformdirs
 
         config = Path(platformdirs.user_config_path("wxcc-desk", appauthor=False))
-    return [Path.cwd() / "profiles", config / "profiles"]
+    try:
+        here = Path.cwd()
+    except OSError:  # the working directory was deleted under us
+        return [config / "profiles"]
+    return [here / "profiles", config / "profiles"]
 
 
 def find_profile(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
@@ -119,7 +123,7 @@ def find_profile(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
     for folder in search_dirs:
         for suffix in (".yaml", ".yml"):
             candidate = folder / f"{name_or_path}{suffix}"
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
     looked = ", ".join(str(folder) for folder in search_dirs)
     raise ConfigError(
@@ -127,6 +131,13 @@ def find_profile(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
         hint=f"copy profiles/example.yaml to profiles/{name_or_path}.yaml and edit it, "
         "or pass a path with -p",
     )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # an unreadable folder on the way: not found here, keep looking
+        return False
 
 
 def load_profile(
