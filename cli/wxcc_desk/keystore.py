@@ -136,7 +136,18 @@ def _usable_backend() -> Any:
         raise KeystoreUnavailable(
             name, "a file backend from keyrings.alt was picked automatically, not chosen"
         )
+    if "Encrypted" in type(backend).__name__ and not _interactive():
+        # keyrings.alt's encrypted file asks for its password on the terminal.
+        raise KeystoreUnavailable(name, "it asks for a password and this run is not interactive")
     return backend
+
+
+def _interactive() -> bool:
+    import sys
+
+    if os.environ.get("CI") or os.environ.get("WXCC_DESK_NONINTERACTIVE"):
+        return False
+    return bool(getattr(sys.stdin, "isatty", lambda: False)())
 
 
 def _configured() -> bool:

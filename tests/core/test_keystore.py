@@ -93,3 +93,14 @@ def test_plain_text_backends_work_when_chosen(monkeypatch: pytest.MonkeyPatch) -
     store = Keystore()
     store.set("p", "k", "chosen-on-purpose")
     assert store.get("p", "k") == "chosen-on-purpose"
+
+
+def test_password_prompting_backends_are_refused_when_not_interactive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.EncryptedKeyring")
+    encrypted = type("EncryptedKeyring", (FileKeyring,), {"__module__": "keyrings.alt.file"})
+    keyring.set_keyring(encrypted())
+    with pytest.raises(KeystoreUnavailable) as info:
+        Keystore().get("p", "tokens")  # conftest marks every test run non-interactive
+    assert "not interactive" in info.value.message
