@@ -22,7 +22,7 @@ async def read_connector(http: Http, identity_url: str, api_url: str) -> Connect
         await config.get_agent_profile(http, api_url, me.org_id, profile_id) if profile_id else {}
     )
     org_state, ms = await wxcc_teams.get_microsoft_config(http, api_url, me.org_id)
-    return decide(org_state, ms, desktop, tuple(http.tracker.received))
+    return decide(org_state, ms, desktop)
 
 
 def _flag(data: dict[str, Any], key: str) -> bool | None:

@@ -258,3 +258,23 @@ def test_connector_unreadable_without_webex_token(cli: Cli, ms: MsSandbox, profi
     assert doc["connector"]["configured"] is None
     assert doc["connector"]["detail"].startswith("not read: no token")
     assert doc["state"] == "not_authenticated"  # the Microsoft side is still evaluated
+
+
+def test_wrong_client_id_and_tenant_are_config_errors(
+    cli: Cli, ms: MsSandbox, tmp_path: Path
+) -> None:
+    for tenant, client, code in (
+        ("sandbox.onmicrosoft.com", "not-registered", "UNAUTHORIZED_CLIENT"),
+        ("no-such-tenant", "9e5f94bc-e8a4-4e73-b8be-63364c29d753", "INVALID_REQUEST"),
+    ):
+        teams = {
+            "tenant": tenant,
+            "client_id": client,
+            "authority_url": ms.url,
+            "graph_url": ms.url,
+        }
+        path = write_profile(tmp_path, "wrong", ms.url, teams)
+        result = cli("teams-auth", "login", "-p", str(path), "--json")
+        assert result.code == 3, result.err
+        assert result.json()["error"]["code"] == code
+        assert "teams.client_id" in result.err and "correlation_id=" in result.err
