@@ -55,7 +55,10 @@ def _table(rows: list[tuple[str, str]]) -> str:
     return tabulate(rows, tablefmt="plain")
 
 
-def document(kind: str, tracker: Tracker, ok: bool = True, **body: Any) -> str:
+def document(
+    kind: str, tracker: Tracker, ok: bool = True, *, compact: bool = False, **body: Any
+) -> str:
+    """A versioned document; `compact` puts it on one line (for streams of JSON lines)."""
     doc = {
         "schema": f"wxcc-desk/{kind}/v1",
         "ok": ok,
@@ -63,7 +66,7 @@ def document(kind: str, tracker: Tracker, ok: bool = True, **body: Any) -> str:
         "tracking_ids": {"sent": list(tracker.sent), "server": list(tracker.received)},
         **body,
     }
-    return json.dumps(doc, indent=2, sort_keys=True)
+    return json.dumps(doc, indent=None if compact else 2, sort_keys=True)
 
 
 def session_dict(s: SessionInfo | None) -> dict[str, Any] | None:
@@ -85,13 +88,18 @@ def session_dict(s: SessionInfo | None) -> dict[str, Any] | None:
     }
 
 
-def _session_rows(s: SessionInfo) -> list[tuple[str, str]]:
+def _session_rows(s: SessionInfo, record: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    signed_in = (
+        record.get("logged_in_at") if record and record.get("session_id") == s.session_id else None
+    )
+    rows = [("signed in at", str(signed_in))] if signed_in else []
     return [
+        *rows,
         ("state", s.state_label),
         ("team", s.team_name or s.team_id or "-"),
         ("dial number", s.dial_number or "-"),
         ("device type", s.device_type or "-"),
-        ("since", _since(s.since_ms)),
+        ("state since", _since(s.since_ms)),
         ("session id", s.session_id),
     ]
 
@@ -99,10 +107,12 @@ def _session_rows(s: SessionInfo) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- login
 
 
-def login_json(result: LoginResult, tracker: Tracker) -> str:
+def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) -> str:
+    """With `--hold --json` everything on stdout is one JSON object per line: compact."""
     return document(
         "login",
         tracker,
+        compact=compact,
         user=result.identity.email,
         org_id=result.identity.org_id,
         adopted=result.adopted,
@@ -167,7 +177,7 @@ def status_table(report: StatusReport, token: TokenView) -> str:
     if report.session is None:
         rows.append(("station", f"not logged in ({report.reason or 'no session'})"))
     else:
-        rows += [("station", "logged in"), *_session_rows(report.session)]
+        rows += [("station", "logged in"), *_session_rows(report.session, report.record)]
     return _table(rows)
 
 

@@ -125,7 +125,16 @@ async def login(
             _remember(remember, result)
         if hold is not None:
             st.on_event(
-                StationEvent("logged_in", "signed in; holding the session", {}, time.time())
+                StationEvent(
+                    "logged_in",
+                    f"signed in ({result.session.state_label}); holding the session",
+                    {
+                        "session_id": result.session.session_id,
+                        "state": result.session.sub_status,
+                        "adopted": result.adopted,
+                    },
+                    time.time(),
+                )
             )
             await hold_session(st, sock, hold)
     return result

@@ -67,6 +67,6 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     for warning in result.warnings:
         actx.out.say(f"warning: {warning}", "warn")
     if json_out:
-        actx.out.data(render.login_json(result, actx.tracker))
+        actx.out.data(render.login_json(result, actx.tracker, compact=hold))
     else:
         actx.out.data(render.login_table(result))
