@@ -223,11 +223,8 @@ async def _probe(
         st.token = auth.access or (current.token if current else None)
         st.token_expires_at = current.expires_at if current and current.expires_at else None
         st.refresh_stored = st.refresh_stored or bool(saved and s.store.refresh_token())
-    st.probe.ok, st.probe.availability, st.probe.activity = (
-        True,
-        presence.availability,
-        presence.activity,
-    )
+    st.probe.ok = True
+    st.probe.availability, st.probe.activity = presence.availability, presence.activity
     s.store.record(LastOutcome(state="succeeded", account=me.user_principal_name))
     return st.finish(
         "succeeded",
@@ -241,18 +238,23 @@ def _probe_failed(
 ) -> TeamsStatus:
     assert st.probe is not None
     if refresh_error is not None:
-        expired = bool(EXPIRED_CODES & set(refresh_error.codes))
-        state = "expired" if expired else "failed"
-        what = "has expired" if expired else "was refused"
-        err = AuthError(
-            f"the stored Microsoft refresh token {what}: {refresh_error.error} "
-            f"({refresh_error.summary})",
-            hint=s.login_hint(),
-            code=refresh_error.error.upper(),
-            tracking_ids=refresh_error.tracking_ids,
-        )
+        state, err = _refresh_failure(s, refresh_error)
     else:
         state = "expired" if "expired" in err.message else "failed"
     st.probe.error = err.message
     record_failure(s, state, err)
     return _from_error(st, err, state)
+
+
+def _refresh_failure(s: TeamsSession, e: entra.MsError) -> tuple[str, WxccError]:
+    if e.status >= 500 or e.error == "temporarily_unavailable":
+        return "failed", entra.as_wxcc_error(e, "renew the Microsoft token")
+    expired = bool(EXPIRED_CODES & set(e.codes))
+    what = "has expired" if expired else "was refused"
+    err = AuthError(
+        f"the stored Microsoft refresh token {what}: {e.error} ({e.summary})",
+        hint=s.login_hint(),
+        code=e.error.upper(),
+        tracking_ids=e.tracking_ids,
+    )
+    return ("expired" if expired else "failed"), err

@@ -278,3 +278,14 @@ def test_wrong_client_id_and_tenant_are_config_errors(
         assert result.code == 3, result.err
         assert result.json()["error"]["code"] == code
         assert "teams.client_id" in result.err and "correlation_id=" in result.err
+
+
+def test_renewal_outage_is_a_network_failure(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    _signed_in(cli, ms, profile)
+    ms.control("clock", {"advance": 3700})
+    ms.control("faults", {"token": ["temporarily_unavailable"]})
+    status = _status(cli, profile)
+    assert status.code == 5
+    doc = status.json()
+    assert doc["state"] == "failed" and doc["code"] == "MS_UNAVAILABLE"
+    assert _status(cli, profile).code == 0  # the outage is over: the refresh token still works
