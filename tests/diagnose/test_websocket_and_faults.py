@@ -63,7 +63,7 @@ def test_revoked_token(tmp_path: Path) -> None:
 
 
 def test_slow_host_is_named_at_the_deadline(tmp_path: Path) -> None:
-    with run_sandbox(faults=["latency=3000,path=/v1/people/me"]) as sbx:
+    with run_sandbox(faults=["latency=1500,path=/v1/people/me"]) as sbx:
         run = _sam(sbx, tmp_path, "--check", "identity.user", "--timeout", "1")
     user = run.check("identity.user")
     assert user["status"] == "fail"

@@ -165,6 +165,9 @@ class Check:
     requires: tuple[str, ...] = ()
     scope: Scope = Scope.RUN
     host_role: str = ""
+    # Resources to start fetching as soon as the run starts, before the prerequisites finish,
+    # so data the check needs is (nearly) ready when it may run: keeps the critical path short.
+    prefetch: tuple[Resource[Any], ...] = ()
 
 
 REGISTRY: dict[str, Check] = {}
@@ -178,11 +181,12 @@ def check(
     requires: tuple[str, ...] = (),
     scope: Scope = Scope.RUN,
     host_role: str = "",
+    prefetch: tuple[Resource[Any], ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Decorator registering a check under a stable id; the function is returned unchanged."""
 
     def wrap(fn: CheckFn) -> CheckFn:
-        register(Check(id, layer, title, fn, requires, scope, host_role))
+        register(Check(id, layer, title, fn, requires, scope, host_role, prefetch))
         return fn
 
     return wrap

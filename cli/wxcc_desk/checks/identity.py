@@ -8,6 +8,7 @@ token could read: people/me (spark:people_read), the configuration (cjp:config_r
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -81,8 +82,6 @@ async def token_org(ctx: CheckContext) -> Outcome:
 
 @check("identity.scopes", Layer.IDENTITY, "Scopes", requires=("identity.token",))
 async def scopes(ctx: CheckContext) -> Outcome:
-    granted: list[str] = []
-    missing: list[str] = []
     from wxcc_desk.checks.websocket import SUBSCRIPTION
 
     probes: tuple[tuple[str, Resource[Any]], ...] = (
@@ -90,14 +89,16 @@ async def scopes(ctx: CheckContext) -> Outcome:
         ("cjp:config_read", ORG),
         ("cjp:user", SUBSCRIPTION),
     )
-    for scope, probe in probes:
-        try:
-            await ctx.get(probe)
-            granted.append(scope)
-        except AuthError as err:
-            if err.code != "FORBIDDEN":
-                raise
+    answers = await asyncio.gather(*(ctx.get(r) for _, r in probes), return_exceptions=True)
+    granted: list[str] = []
+    missing: list[str] = []
+    for (scope, _), answer in zip(probes, answers, strict=True):
+        if isinstance(answer, AuthError) and answer.code == "FORBIDDEN":
             missing.append(scope)
+        elif isinstance(answer, BaseException):
+            raise answer
+        else:
+            granted.append(scope)
     if missing:
         return Outcome.fail(
             f"token lacks {', '.join(missing)} (403); required: {', '.join(REQUIRED_SCOPES)}",

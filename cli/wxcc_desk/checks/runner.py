@@ -107,14 +107,20 @@ class _Ctx:
     def state(self) -> RunState:
         return self._runner.state
 
-    async def get(self, res: Resource[T]) -> T:
+    def start(self, res: Resource[T]) -> tuple[asyncio.Future[T], _Cache]:
+        """The resource's shared future, starting the fetch if nobody has yet."""
         cache = self._runner.run_cache if res.scope is Scope.RUN else self._runner.user_cache
-        if res.host_role and not self.waiting:
-            self.waiting_on(self.state.host_of(res.host_role), f"fetching {res.key}")
         fut = cache.futures.get(res.key)
         if fut is None:
             fut = asyncio.ensure_future(_load(res, self, cache))
+            fut.add_done_callback(_quiet)  # a prefetch nobody awaits must not warn
             cache.futures[res.key] = fut
+        return fut, cache
+
+    async def get(self, res: Resource[T]) -> T:
+        if res.host_role and not self.waiting:
+            self.waiting_on(self.state.host_of(res.host_role), f"fetching {res.key}")
+        fut, cache = self.start(res)
         try:
             value: T = await asyncio.shield(fut)
         finally:
@@ -128,6 +134,11 @@ class _Ctx:
         for tid in ids:
             if tid not in self.ids:
                 self.ids.append(tid)
+
+
+def _quiet(fut: asyncio.Future[Any]) -> None:
+    if not fut.cancelled():
+        fut.exception()  # marks it retrieved; whoever awaits still gets it
 
 
 async def _load(res: Resource[T], ctx: _Ctx, cache: _Cache) -> T:
@@ -167,6 +178,8 @@ class _Graph:
         _ids.set(ids)
         ctx = _Ctx(self, item, ids)
         self.ctxs[item.id] = ctx
+        for res in item.prefetch:
+            ctx.start(res)
         started = time.perf_counter()
         outcome = await self._prerequisites(item, ctx)
         if outcome is None:

@@ -18,6 +18,9 @@ from wxcc_desk.errors import AuthError
 
 Json = dict[str, Any]
 U = Scope.USER
+# Activities are tenant-wide and independent of the user's configuration: start reading them
+# at once rather than after config.user passes (keeps the critical path to the config chain).
+PRE = (ACTIVITIES, AGENT_CONFIG)
 BUSY_STATES = {"engaged", "connected", "hold", "consulting", "conferencing", "wrapup", "monitoring"}
 RONA_CAUSES = (
     "usual causes: Desktop (WebRTC) telephony without microphone/notification permission in the "
@@ -47,7 +50,14 @@ def _digits(number: str) -> str:
     return re.sub(r"\D", "", number or "")
 
 
-@check("session.active", Layer.SESSION, "Existing session", requires=("config.user",), scope=U)
+@check(
+    "session.active",
+    Layer.SESSION,
+    "Existing session",
+    requires=("config.user",),
+    scope=U,
+    prefetch=PRE,
+)
 async def active(ctx: CheckContext) -> Outcome:
     rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
     if isinstance(rows, Outcome):
@@ -74,7 +84,7 @@ async def active(ctx: CheckContext) -> Outcome:
     )
 
 
-@check("session.rona", Layer.SESSION, "RONA", requires=("config.user",), scope=U)
+@check("session.rona", Layer.SESSION, "RONA", requires=("config.user",), scope=U, prefetch=PRE)
 async def rona(ctx: CheckContext) -> Outcome:
     rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
     if isinstance(rows, Outcome):
@@ -96,7 +106,7 @@ async def rona(ctx: CheckContext) -> Outcome:
 
 
 @check("session.interactions", Layer.SESSION, "Interactions blocking logout",
-       requires=("config.user",), scope=U)  # fmt: skip
+       requires=("config.user",), scope=U, prefetch=PRE)  # fmt: skip
 async def interactions(ctx: CheckContext) -> Outcome:
     rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
     if isinstance(rows, Outcome):
@@ -117,7 +127,7 @@ async def interactions(ctx: CheckContext) -> Outcome:
 
 
 @check("dial_number.unique", Layer.DIAL_NUMBER, "Dial number not in use",
-       requires=("dial_number.rules",), scope=U)  # fmt: skip
+       requires=("dial_number.rules",), scope=U, prefetch=PRE)  # fmt: skip
 async def unique(ctx: CheckContext) -> Outcome:
     rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
     if isinstance(rows, Outcome):

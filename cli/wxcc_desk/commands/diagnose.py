@@ -84,10 +84,12 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
     from tabulate import tabulate
 
     from wxcc_desk.checks import load_checks
-    from wxcc_desk.checks.base import REGISTRY
+    from wxcc_desk.checks.base import REGISTRY, Layer
 
     load_checks()
-    rows = [[c.id, str(c.layer), c.title, ", ".join(c.requires)] for c in REGISTRY.values()]
+    order = {layer: n for n, layer in enumerate(Layer)}
+    ordered = sorted(REGISTRY.values(), key=lambda c: order[c.layer])  # stable: file order kept
+    rows = [[c.id, str(c.layer), c.title, ", ".join(c.requires)] for c in ordered]
     if json_out:
         keys = ("id", "layer", "title", "requires")
         checks = [dict(zip(keys, r, strict=True)) for r in rows]
