@@ -289,3 +289,10 @@ def test_renewal_outage_is_a_network_failure(cli: Cli, ms: MsSandbox, profile: P
     doc = status.json()
     assert doc["state"] == "failed" and doc["code"] == "MS_UNAVAILABLE"
     assert _status(cli, profile).code == 0  # the outage is over: the refresh token still works
+
+
+def test_status_polled_too_fast_stays_pending(cli: Cli, ms: MsSandbox, profile: Path) -> None:
+    assert cli("teams-auth", "login", "-p", str(profile), "--no-wait").code == 0
+    ms.control("faults", {"token": ["slow_down"]})
+    status = _status(cli, profile)
+    assert status.code == 4 and status.json()["state"] == "pending"
