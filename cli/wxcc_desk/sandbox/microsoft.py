@@ -15,7 +15,9 @@ Controls (tests, dry runs), all under `/_sandbox/microsoft` (`microsoft_control.
   POST /clock                    {"advance": seconds}: codes and tokens expire without waiting
   POST /revoke                   {"user": upn}: revoke tokens (a password reset)
   PUT  /users/{upn}/presence     {"availability", "activity"}
-  POST /reset
+  POST /connector                {"microsoftConfig": {...} | null}: the org's Teams connector as
+                                 `GET /organization/{orgid}/desktop-login` serves it
+  POST /reset                    the Microsoft state only (`/_sandbox/reset` does not reach it)
   GET|POST /devicelogin          the verification page a person opens (approve or deny a code)
 """
 
