@@ -151,3 +151,15 @@ def test_request_log_redacts_authorization(sandbox: SandboxHandle) -> None:
     assert record.body == {"logoutReason": "x"}
     assert record.headers["Authorization"] == "Bearer ***"
     assert token not in repr(record)
+
+
+def test_oversized_body_is_413_in_the_spec_shape(sandbox: SandboxHandle) -> None:
+    with client(sandbox, "alice@example.com") as c:
+        r = c.post(
+            "/v1/agents/login",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 413
+        assert r.json()["error"]["key"] == "413"
+        assert c.get("/v1/people/me").status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,6 +24,7 @@ from wxcc_desk.sandbox.world import WORLD, RecordedRequest, World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CONTROL_PREFIX = "/_sandbox/"
+_log = logging.getLogger("wxcc_desk.sandbox")
 _SECRET_FORM_KEYS = {"client_secret", "code", "code_verifier", "refresh_token", "password"}
 
 
@@ -39,8 +41,9 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     tracking = request.headers.get("TrackingId") or new_tracking(request.path)
     request[TRACKING_KEY] = tracking
     control = request.path.startswith(CONTROL_PREFIX)
-    record = None if control else await _record(request, world)
+    record = None
     try:
+        record = None if control else await _record(request, world)
         response = await (
             _control(request, handler) if control else _guarded(request, handler, world)
         )
@@ -50,6 +53,11 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
         if exc.status < 400:
             raise
         response = error_response(request, ApiError(exc.status, _route_error(request, exc.status)))
+    except (asyncio.CancelledError, ConnectionError):
+        raise
+    except Exception:  # a sandbox bug: answer 500 in the spec's shape, keep serving, show it
+        _log.exception("sandbox bug while handling %s %s", request.method, request.path)
+        response = error_response(request, ApiError(500, "Sandbox internal error (see its log)."))
     if not response.prepared:
         response.headers["TrackingID"] = tracking
     if record is not None:
@@ -62,6 +70,8 @@ def _route_error(request: web.Request, status: int) -> str:
         return f"No such resource: {request.method} {request.path}"
     if status == 405:
         return f"Method {request.method} is not allowed on {request.path}"
+    if status == 413:
+        return "The request body is too large (limit 1 MiB)."
     return f"Request failed with status {status}"
 
 
