@@ -1,4 +1,4 @@
-"""Station login, and `--hold`.
+"""Station login.
 
 Critical path (each arrow is a round trip that must wait for the one before):
 people/me -> user by CI id (org reads in parallel) -> Desktop Profile, site, teams, dial plans
@@ -9,28 +9,25 @@ flow asks the service for the session (reload) first, so a retry never logs in t
 
 from __future__ import annotations
 
-import asyncio
-import ssl
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wxcc_desk.api import agents, notifications
+from wxcc_desk.api import agents
 from wxcc_desk.api.config import AgentConfig, load_agent_config
 from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import (
-    RELOGIN,
     STATE_CHANGE,
     STATION_LOGIN,
-    Envelope,
     NotificationSocket,
 )
-from wxcc_desk.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.errors import NetworkError, WxccError
 from wxcc_desk.station import SessionInfo, Station, StationEvent, StationSpec, session_from
 from wxcc_desk.station_errors import login_failure, state_failure
+from wxcc_desk.station_hold import hold_session
 from wxcc_desk.station_preflight import LoginPlan, check_identity, preflight
 from wxcc_desk.station_record import save
+from wxcc_desk.station_socket import learn_session, logged_in, open_socket
 
 
 @dataclass
@@ -40,53 +37,6 @@ class LoginResult:
     plan: LoginPlan
     adopted: bool = False  # an existing session was taken over rather than a new login
     warnings: list[str] = field(default_factory=list)
-
-
-@asynccontextmanager
-async def open_socket(
-    st: Station, *, allow_multi_login: bool, force: bool
-) -> AsyncIterator[NotificationSocket]:
-    """Subscribe and connect; a refused multi-login becomes an admin-facing error."""
-    try:
-        sub = await notifications.subscribe(
-            st.http, st.api_url, allow_multi_login=allow_multi_login, force=force
-        )
-    except AuthError as err:
-        if "AGENT_MULTI_LOGIN" not in err.message:
-            raise
-        raise RejectedError(
-            "the user already has a wxcc-desk session open elsewhere (another run or --hold)",
-            hint="end the other run, or pass `--takeover` to close it and take the station over",
-            code="ALREADY_LOGGED_IN",
-            tracking_ids=err.tracking_ids,
-        ) from None
-    sock = NotificationSocket(
-        sub.url, trace=st.trace, ssl_context=_ssl(st), tracking_id=st.tracker.next_id()
-    )
-    try:
-        await sock.open(st.outcome_timeout)
-        yield sock
-    finally:
-        await sock.close()
-
-
-def _ssl(st: Station) -> ssl.SSLContext | None:
-    verify = st.tls.verify
-    return verify if isinstance(verify, ssl.SSLContext) else None
-
-
-async def learn_session(st: Station, sock: NotificationSocket) -> Envelope:
-    """POST reload and wait for AgentReloginSuccess/Failed (protocol §3)."""
-    since = sock.cursor
-    ids = await agents.reload(st.http, st.api_url)
-    try:
-        return await sock.outcome(RELOGIN, st.outcome_timeout, since, "session (reload)")
-    except WxccError as err:
-        raise err.with_tracking(*ids) from None
-
-
-def logged_in(env: Envelope) -> bool:
-    return env.kind == "AgentReloginSuccess"
 
 
 async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, AgentConfig]:
@@ -214,52 +164,3 @@ async def _apply_state(
     idle = config.idle_code(str(data.get("auxCodeId") or "")) if data.get("auxCodeId") else None
     team = plan.team.name if plan.team else ""
     return session_from(dict(data), team, idle.name if idle else "")
-
-
-async def hold_session(st: Station, sock: NotificationSocket, duration: float) -> None:
-    """Keep the socket (and its keepalives) open and pass events on until time or cancel."""
-    st.step("holding the session (keepalives every 4 s); interrupt to stop")
-    try:
-        await asyncio.wait_for(_relay(st, sock), duration if duration > 0 else None)
-    except TimeoutError:
-        st.on_event(StationEvent("closed", f"hold ended after {duration:g} s", {}, time.time()))
-    except asyncio.CancelledError:
-        # Ctrl-C during --hold is the normal way to stop: close the socket and finish cleanly.
-        task = asyncio.current_task()
-        if task is not None:
-            task.uncancel()
-        st.on_event(StationEvent("closed", "hold interrupted; closing", {}, time.time()))
-
-
-async def _relay(st: Station, sock: NotificationSocket) -> None:
-    async for env in sock.events(sock.cursor):
-        st.on_event(describe(env))
-        if env.kind == notifications.MULTI_LOGIN_CLOSE:
-            raise notifications.taken_over(env)
-    raise NetworkError(
-        f"the notification WebSocket ended while holding ({sock.closed})",
-        hint="the station stays signed in; run `wxcc-desk status`, then `login --hold` again",
-        code="WEBSOCKET_LOST",
-    )
-
-
-def describe(env: Envelope) -> StationEvent:
-    """One frame as an event line for `--hold`."""
-    data = env.data
-    kind = "event"
-    text = f"{env.type}/{env.kind}"
-    if env.kind.startswith("AgentStateChange") or env.type == "AgentStateChange":
-        kind, text = "state", f"state -> {data.get('subStatus') or data.get('status')}"
-    elif "Rona" in env.kind or data.get("subStatus") == "RONA":
-        kind, text = "rona", f"RONA: a contact rang without answer ({data.get('reason', '')})"
-    elif env.kind == notifications.MULTI_LOGIN_CLOSE:
-        kind, text = "multi_login", "session taken over by another sign-in of this user"
-    elif env.kind == "AgentLogoutSuccess":
-        kind, text = "state", f"logged out ({data.get('loggedOutBy') or 'by the service'})"
-    payload = {
-        "type": env.type,
-        "kind": env.kind,
-        "tracking_id": env.tracking_id,
-        "data": {k: v for k, v in data.items() if k != "eventType"},
-    }
-    return StationEvent(kind, text, payload, env.received)

@@ -21,8 +21,8 @@ from wxcc_desk.api.status_page import StatusBanner, fetch_banner
 from wxcc_desk.errors import NotLoggedInError, WxccError
 from wxcc_desk.station import SessionInfo, Station, session_from
 from wxcc_desk.station_errors import active_interactions, logout_failure, state_failure
-from wxcc_desk.station_login import learn_session, logged_in, open_socket
 from wxcc_desk.station_record import clear, load
+from wxcc_desk.station_socket import learn_session, logged_in, open_socket
 
 
 @dataclass

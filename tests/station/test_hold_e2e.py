@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.station.conftest import PROFILE, Result, run_cli
+from tests.support.sandbox_fixtures import MakeSandbox
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +112,19 @@ def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
     assert "Traceback" not in err
     (session,) = sandbox.sessions()["sessions"]
     assert session["sockets"] == 0 and session["sub_status"] == "Idle"
+
+
+def test_hold_reconnects_after_a_dropped_socket(make_sandbox: MakeSandbox) -> None:
+    # Welcome and the login outcome, then the RONA offer is the third frame: the socket dies.
+    sandbox = make_sandbox(faults=["ws-drop-after=3,times=1"])
+    thread, box = _in_thread(
+        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "2")
+    )
+    _wait_connected(sandbox)
+    sandbox.rona("sam@example.com")
+    thread.join(20)
+    (res,) = box
+    assert res.code == 0, res.err
+    assert "reconnecting" in res.out and "reconnected" in res.out
+    assert "hold ended after 2 s" in res.out
+    assert sum(1 for r in sandbox.requests if r.path == "/v1/agents/login") == 1
