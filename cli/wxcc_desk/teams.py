@@ -66,6 +66,8 @@ async def status(s: TeamsSession, connector: Connector | None = None) -> TeamsSt
             code="CONNECTOR_NOT_CONFIGURED",
             exit_code=ExitCode.CONFIG,
         )
+    if s.env.get(ENV_ACCESS, "").strip():  # the token is given: the keyring is not needed
+        return await probe_tokens(s, st)
     st.refresh_stored = bool(s.store.refresh_token())
     pending = s.store.pending()
     if pending is not None:

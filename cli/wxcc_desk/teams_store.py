@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wxcc_desk.api.entra import DeviceAuthorization, TokenSet
-from wxcc_desk.errors import WxccError
+from wxcc_desk.errors import ConfigError, WxccError
 from wxcc_desk.redact import register_secret
 from wxcc_desk.statefile import StateFile
 
@@ -37,20 +37,35 @@ class Vault(Protocol):
 
 
 class KeystoreVault:
-    """A `Vault` on `wxcc_desk.keystore.Keystore` (time-boxed keyring) for one profile."""
+    """A `Vault` on `wxcc_desk.keystore.Keystore` (time-boxed keyring) for one profile. An
+    unusable keyring is a ConfigError naming the Teams alternatives."""
 
     def __init__(self, keystore: Any, profile: str, timeout: float | None = None) -> None:
         self.keystore, self.profile, self.timeout = keystore, profile, timeout
 
     def get(self, name: str) -> str | None:
-        value: str | None = self.keystore.get(self.profile, name, timeout=self.timeout)
+        value: str | None = self._call(self.keystore.get, name)
         return value
 
     def set(self, name: str, value: str) -> None:
-        self.keystore.set(self.profile, name, value, timeout=self.timeout)
+        self._call(self.keystore.set, name, value)
 
     def delete(self, name: str) -> bool:
-        return bool(self.keystore.delete(self.profile, name, timeout=self.timeout))
+        return bool(self._call(self.keystore.delete, name))
+
+    def _call(self, method: Any, *args: str) -> Any:
+        from wxcc_desk.keystore import KeystoreUnavailable
+
+        try:
+            return method(self.profile, *args, timeout=self.timeout)
+        except KeystoreUnavailable as err:
+            raise ConfigError(
+                f"the Microsoft tokens need the system keyring, which is not usable "
+                f"({err.backend}: {err.reason})",
+                hint="set WXCC_TEAMS_ACCESS_TOKEN (status only) or WXCC_TEAMS_REFRESH_TOKEN, or "
+                "install and unlock a keyring backend (see docs/credentials.md)",
+                code="KEYRING_UNAVAILABLE",
+            ) from None
 
 
 @dataclass(frozen=True)

@@ -296,3 +296,42 @@ def test_status_polled_too_fast_stays_pending(cli: Cli, ms: MsSandbox, profile: 
     ms.control("faults", {"token": ["slow_down"]})
     status = _status(cli, profile)
     assert status.code == 4 and status.json()["state"] == "pending"
+
+
+def test_unusable_keyring(cli: Cli, ms: MsSandbox, profile: Path, failing_keyring: None) -> None:
+    result = cli("teams-auth", "login", "-p", str(profile))
+    assert result.code == 3
+    assert "keyring" in result.err and "WXCC_TEAMS_ACCESS_TOKEN" in result.err
+    ms.auto("approve")
+    tokens = _mint_tokens(ms)  # as another machine would, handed over in the environment
+    status = cli(
+        "teams-auth",
+        "status",
+        "-p",
+        str(profile),
+        "--json",
+        NO_CONN,
+        env={"WXCC_TEAMS_ACCESS_TOKEN": tokens["access_token"]},
+    )
+    assert status.code == 0, status.err
+    assert status.json()["token"]["source"] == "environment WXCC_TEAMS_ACCESS_TOKEN"
+
+
+def _mint_tokens(ms: MsSandbox) -> dict[str, str]:
+    """Sign sam in straight against the sandbox's endpoints (as another machine would)."""
+    import httpx
+
+    from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
+
+    root = f"{ms.url}/{SANDBOX_TENANT_ID}/oauth2/v2.0"
+    code = httpx.post(
+        f"{root}/devicecode",
+        data={"client_id": SANDBOX_CLIENT_ID, "scope": "offline_access User.Read Presence.Read"},
+    ).json()
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "client_id": SANDBOX_CLIENT_ID,
+        "device_code": code["device_code"],
+    }
+    tokens: dict[str, str] = httpx.post(f"{root}/token", data=form).json()
+    return tokens
