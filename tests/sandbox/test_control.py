@@ -103,3 +103,15 @@ def test_default_tenant_shape(sandbox: SandboxHandle) -> None:
     assert (
         sandbox.user("alice@example.com").default_dn == sandbox.user("bob@example.com").default_dn
     )
+
+
+def test_run_sandbox_reports_a_busy_port() -> None:
+    import socket
+
+    from wxcc_desk.sandbox import run_sandbox
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(OSError), run_sandbox(port=busy.getsockname()[1]):
+            pass

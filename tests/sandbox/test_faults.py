@@ -48,10 +48,13 @@ def test_dropped_connection(sandbox: SandboxHandle) -> None:
         assert c.get("/v1/people/me").status_code == 200  # server still up
 
 
-def test_latency_fault_still_answers(make_sandbox) -> None:
-    sb = make_sandbox(latency_ms=5, faults=["latency=20,path=/v1/people/me"])
+def test_latency_fault_applies_to_its_route_only(make_sandbox) -> None:
+    sb = make_sandbox(latency_ms=1, faults="latency=800,path=/v1/people/me,times=1")
+    # A client deadline far below the injected delay must expire; other routes answer.
     with client(sb, "alice@example.com") as c:
-        assert c.get("/v1/people/me").status_code == 200
+        with pytest.raises(httpx.ReadTimeout):
+            c.get("/v1/people/me", timeout=0.1)
+        assert c.get(f"/organization/{sb.org_id}/team", timeout=5).status_code == 200
 
 
 def test_websocket_drops_after_n_frames(sandbox: SandboxHandle, run) -> None:

@@ -70,7 +70,7 @@ def make_world(
 ) -> World:
     return World(
         resolve_tenant(tenant),
-        faults=as_faults(list(faults)),
+        faults=as_faults(faults),
         latency_ms=latency_ms,
         rate_limit=rate_limit,
     )
