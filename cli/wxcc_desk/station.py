@@ -105,6 +105,7 @@ class Station:
     state_dir: Path
     outcome_timeout: float = 20.0
     on_event: EventSink = field(default=lambda e: None)
+    user: str = ""  # the profile's user: status notes, logout refuses, another token's user
 
     def step(self, text: str, **data: Any) -> None:
         import time

@@ -72,6 +72,7 @@ def build_station(
     )
     return Station(
         name=profile.name,
+        user=profile.user,
         api_url=profile.api_url,
         identity_url=profile.identity_url,
         status_url=profile.status_url,

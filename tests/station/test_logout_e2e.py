@@ -87,3 +87,12 @@ def test_local_record_is_written_and_cleared(cli: Cli) -> None:
     assert '"session_id"' in text and '"run_id"' in text
     assert cli("logout").code == 0
     assert not record.exists()
+
+
+def test_logout_with_another_users_token_refuses(cli: Cli, sandbox: SandboxHandle) -> None:
+    assert cli("login").code == 0
+    status = cli("status", email="alice@example.com")
+    assert status.code == 6 and "not to the profile's user sam@example.com" in status.err
+    res = cli("logout", email="alice@example.com")
+    assert res.code == 4 and "nothing was logged out" in res.err
+    assert len(sandbox.sessions()["sessions"]) == 1
