@@ -122,3 +122,24 @@ def test_tls_choice_reports_its_source(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         choose_tls("bundle", tmp_path / "missing.pem", "WXCC_CA_BUNDLE")
     assert "WXCC_CA_BUNDLE" in err.value.message
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "0.2"}),
+            httpx.Response(503, headers={"Retry-After": "999"}),
+            httpx.Response(200, json={}),
+        ]
+    )
+    trace: list[str] = []
+    http = make_http(
+        tracker=Tracker(run_id="r"),
+        trace=trace.append,
+        tls=TlsChoice(True, "test"),
+        timeouts=Timeouts(attempts=3, retry_after_cap=0.3),
+        transport=httpx.MockTransport(lambda r: next(answers)),
+    )
+    _run(http, "GET")
+    waits = [line for line in trace if "retrying after" in line]
+    assert [w.split("retrying after ")[1].split("s:")[0] for w in waits] == ["0.2", "0.3"]

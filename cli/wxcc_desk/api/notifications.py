@@ -175,7 +175,7 @@ class NotificationSocket:
                 ),
                 timeout,
             )
-        except (OSError, TimeoutError, Exception) as err:
+        except Exception as err:  # refused, TLS, HTTP status, timeout: all one message
             raise _connect_error(err) from None
         self._tasks = [asyncio.create_task(self._keepalive()), asyncio.create_task(self._read())]
         welcome = await self._welcome(timeout)
