@@ -57,10 +57,13 @@ class TokenBucket:
         self._tokens = 0.0
 
 
+BURST = 25  # about one user's requests: a single diagnose never waits for the bucket
+
+
 def bucket_for(per_minute: float) -> TokenBucket:
-    """Aim at 95% of the limit; a burst of a tenth of a minute lets one user's checks start
-    together without waiting."""
-    return TokenBucket(rate=per_minute * 0.95 / 60, burst=per_minute / 10)
+    """Aim at 95% of the limit. A small burst lets one user's checks start together without
+    waiting; it stays small so long runs keep a steady pace (flat time per user)."""
+    return TokenBucket(rate=per_minute * 0.95 / 60, burst=min(BURST, per_minute / 10))
 
 
 def limited_transport(

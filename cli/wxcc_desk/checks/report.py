@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from wxcc_desk.checks.base import CheckResult, Layer, Status
+from wxcc_desk.checks.base import NOT_APPLICABLE, CheckResult, Layer, Status
 
 SCHEMA = "wxcc-desk/diagnose/v1"
 _ORDER = {layer: n for n, layer in enumerate(Layer)}
@@ -23,7 +23,8 @@ BAD = (Status.FAIL, Status.CRASHED)
 class UserSummary:
     email: str
     counts: Counter[str] = field(default_factory=Counter)
-    problems: list[CheckResult] = field(default_factory=list)  # warn, fail, skip, crashed
+    # warn, fail, crashed, and skips caused by a failed prerequisite (not "does not apply")
+    problems: list[CheckResult] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -50,7 +51,7 @@ class Report:
         summary = UserSummary(email)
         for r in results:
             summary.counts[str(r.status)] += 1
-            if r.status is not Status.PASS:
+            if r.status is not Status.PASS and not r.facts.get(NOT_APPLICABLE):
                 summary.problems.append(r)
         self.users.append(summary)
 
