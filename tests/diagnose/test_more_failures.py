@@ -104,3 +104,15 @@ def test_unknown_idle_code_in_profile(broken: Any, tmp_path: Path) -> None:
     idle = run.check("config.idle_codes")
     assert idle["status"] == "fail"
     assert "'Lunch'" in idle["summary"]
+
+
+def test_org_without_contact_center_tenant(tmp_path: Path) -> None:
+    with run_sandbox(faults=["error=404,path=/organization/*"]) as sbx:
+        prof = write_profile(tmp_path, api=sbx.url)
+        env = {"WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
+        run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "identity.org"], env=env)
+    org = run.check("identity.org")
+    assert org["status"] == "fail"
+    assert "404" in org["summary"]
+    assert org["remediation"]
+    assert org["tracking_ids"]

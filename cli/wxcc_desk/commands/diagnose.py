@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,6 +59,8 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     if list_checks:
         _list_checks(actx, json_out)
         return
+    import asyncio
+
     from wxcc_desk.checks.orchestrate import DiagnoseOptions
     from wxcc_desk.checks.orchestrate import diagnose as run
     from wxcc_desk.profiles import profile_name
