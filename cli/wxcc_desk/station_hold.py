@@ -55,11 +55,20 @@ async def _hold(st: Station, first: NotificationSocket) -> None:
 
 
 async def relay(st: Station, sock: NotificationSocket) -> None:
-    """Pass on every frame until the socket closes; a multi-login close raises TakenOver."""
+    """Pass on every frame until the socket closes; a multi-login close raises TakenOver and a
+    logout (by anyone: another run, a supervisor, the service) ends the hold."""
     async for env in sock.events(sock.cursor):
         st.on_event(describe(env))
         if env.kind == notifications.MULTI_LOGIN_CLOSE:
             raise notifications.taken_over(env)
+        if env.kind == "AgentLogoutSuccess":
+            by = env.data.get("loggedOutBy") or "the service"
+            raise NotLoggedInError(
+                f"the station was signed out while holding (by {by})",
+                hint="run `wxcc-desk login` to sign in again",
+                code="LOGGED_OUT",
+                tracking_ids=[env.tracking_id] if env.tracking_id else [],
+            )
 
 
 async def reconnect(st: Station) -> NotificationSocket:

@@ -59,7 +59,8 @@ def test_sets_idle_before_logging_out(sandbox: SandboxHandle) -> None:
     assert agent_calls[1][2] == {"logoutReason": "end of shift"}
     thread.join(15)
     (held,) = box
-    assert "logged out" in held.out  # the held run saw the logout as an event
+    assert "logged out" in held.out  # the held run saw the logout as an event...
+    assert held.code == 6 and "signed out while holding" in held.err  # ...and ended
 
 
 def test_reason_is_validated(cli: Cli) -> None:
