@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.station.conftest import Cli
 from tests.station.profiles import PROFILE_ALICE, PROFILE_BOB
 from tests.support.sandbox_fixtures import MakeSandbox
@@ -137,3 +139,13 @@ def test_status_shows_degraded_components_for_the_region(make_sandbox: MakeSandb
     assert degraded == [{"name": "Webex Contact Center - US1", "status": "partial_outage"}]
     assert "Webex Contact Center - US1 is partial outage" in res.err
     assert "EU1" not in res.err
+
+
+def test_status_reports_rona(cli: Cli, sandbox: SandboxHandle) -> None:
+    assert cli("login").code == 0
+    sandbox.rona("sam@example.com")
+    res = cli("status", "--json")
+    assert res.code == 0, res.err
+    station = res.json()["station"]
+    assert station["state"] == "RONA" and station["idle_code"] == "RONA"
+    assert re.search(r"^state\s+RONA$", cli("status").out, re.MULTILINE)
