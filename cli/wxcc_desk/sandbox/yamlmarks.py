@@ -15,6 +15,10 @@ import yaml
 class TenantError(ValueError):
     """A tenant file is wrong: the message is one line naming file, line and key."""
 
+    def __init__(self, message: str) -> None:
+        # Keys and values come from the file and may hold line breaks: keep it one line.
+        super().__init__(" ".join(message.replace("\r", " ").split("\n")))
+
 
 class Marked(dict[str, Any]):
     """A mapping from YAML with the 1-based line of itself and of each key."""
@@ -49,8 +53,12 @@ def load_marked(text: str, source: str) -> Marked:
         mark = err.problem_mark
         line = mark.line + 1 if mark else 0
         raise TenantError(f"{source}:{line}: not valid YAML: {err.problem}") from None
+    except yaml.reader.ReaderError as err:
+        raise TenantError(
+            f"{source}: not valid YAML: {err.reason} at character {err.position}"
+        ) from None
     except yaml.YAMLError as err:
-        raise TenantError(f"{source}: not valid YAML: {err}") from None
+        raise TenantError(f"{source}: not valid YAML: {' '.join(str(err).split())}") from None
     if not isinstance(data, Marked):
         raise TenantError(f"{source}:1: the tenant file must be a mapping of sections")
     return data
