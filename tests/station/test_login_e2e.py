@@ -148,4 +148,4 @@ def test_status_reports_rona(cli: Cli, sandbox: SandboxHandle) -> None:
     assert res.code == 0, res.err
     station = res.json()["station"]
     assert station["state"] == "RONA" and station["idle_code"] == "RONA"
-    assert re.search(r"^state\s+RONA$", cli("status").out, re.MULTILINE)
+    assert re.search(r"^state\s+RONA\s*$", cli("status").out, re.MULTILINE)
