@@ -38,7 +38,6 @@ def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool 
         "report.json": reports.to_json(report, strict),
         "report.md": reports.markdown(report),
         "junit.xml": reports.junit(report),
-        "trace.txt": "".join(line.rstrip("\n") + "\n" for line in trace),
         "versions.json": json.dumps(tool_info(report.tool_version), indent=2),
         "tracking-ids.txt": "\n".join(tracking_ids(report)) + "\n",
     }
@@ -46,6 +45,9 @@ def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool 
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for name, text in members.items():
                 zf.writestr(name, scrub(text))
+            with zf.open("trace.txt", "w") as out:  # streamed: a long trace is never one string
+                for line in trace:
+                    out.write((scrub(line.rstrip("\n")) + "\n").encode("utf-8"))
     except OSError as err:
         raise ConfigError(
             f"cannot write the bundle {path}: {err.strerror or err}",

@@ -73,3 +73,18 @@ def test_exclusive_selectors(tmp_path: Path) -> None:
     run = run_cli(["diagnose", "-p", str(write_profile(tmp_path)), "--team", "x", "--all-agents"])
     assert run.code == 2
     assert "exclude each other" in run.stderr
+
+
+def test_many_user_bundle_streams_the_trace(tmp_path: Path) -> None:
+    import zipfile
+
+    bundle = tmp_path / "many.zip"
+    with run_sandbox(FLOOR) as sbx:
+        run = _run(sbx, tmp_path, "--team", "Back Office", "--bundle", str(bundle))
+        token = sbx.token("admin@floor.example")
+    assert len(run.actx.trace) > 5  # spooled to a file, still countable
+    with zipfile.ZipFile(bundle) as zf:
+        trace = zf.read("trace.txt").decode()
+        blob = b"".join(zf.read(n) for n in zf.namelist())
+    assert trace.count("http: GET") >= 5
+    assert token.encode() not in blob

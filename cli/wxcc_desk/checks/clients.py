@@ -45,6 +45,7 @@ async def open_clients(
     # the anonymous probes and status page use a plain transport.
     bucket = bucket_for(opts.rate_per_minute)
     state.extras["bucket"] = bucket
+    state.paused_s = bucket.paused_seconds
     state.extras["trace"] = actx.trace_line
     transport = limited_transport(httpx.AsyncHTTPTransport(verify=context), bucket)
     state.http = make_http(

@@ -34,7 +34,7 @@ async def run_many(
         await run_scope
         raise
     progress.start(len(ids))
-    gate = asyncio.Semaphore(max(1, opts.concurrency))
+    gate = asyncio.Semaphore(_in_flight(opts))
     state.extras.setdefault(DOCS_KEY, {})
 
     async def one(user_id: str) -> None:
@@ -64,6 +64,13 @@ async def _diagnose_one(
         return email, await runner.run_subject(Subject(email, admin=True))
     finally:
         state.extras[DOCS_KEY].pop(email.lower(), None)
+
+
+def _in_flight(opts: DiagnoseOptions) -> int:
+    """Users at once: enough to keep the rate limit busy, few enough that a user's requests
+    never queue behind the bucket for more than a quarter of the deadline."""
+    per_second = opts.rate_per_minute * 0.95 / 60
+    return max(1, min(opts.concurrency, int(per_second * opts.deadline_s / 4)))
 
 
 def _unreadable(user_id: str, err: WxccError, started: float) -> CheckResult:

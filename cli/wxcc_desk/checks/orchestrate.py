@@ -100,6 +100,10 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     profile, error = load_for_diagnose(actx, opts.profile)
     tracker = CheckTracker(run_id=actx.tracker.run_id)
     actx.tracker = tracker
+    if opts.mode in ("team", "all-agents"):
+        from wxcc_desk.checks.spool import SpoolTrace
+
+        actx.trace = SpoolTrace()  # thousands of lines: on disk, not in memory
     state = _state(actx, opts, profile)
     state.profile_error = error
     state.extras["admin_mode"] = opts.mode != "self"

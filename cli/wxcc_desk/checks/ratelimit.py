@@ -32,6 +32,7 @@ class TokenBucket:
         self._lock = asyncio.Lock()
         self.sent = 0
         self.throttled = 0
+        self._paused_total = 0.0
 
     async def acquire(self) -> None:
         async with self._lock:  # one waiter at a time keeps the order fair
@@ -52,9 +53,16 @@ class TokenBucket:
         self._stamp = now
 
     def pause(self, seconds: float) -> None:
+        now = time.monotonic()
+        until = max(self._paused_until, now + seconds)
+        self._paused_total += until - max(self._paused_until, now)
         self.throttled += 1
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._paused_until = until
         self._tokens = 0.0
+
+    def paused_seconds(self) -> float:
+        """How long every request has been held back by Retry-After pauses so far."""
+        return self._paused_total
 
 
 BURST = 25  # about one user's requests: a single diagnose never waits for the bucket

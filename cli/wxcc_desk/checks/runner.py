@@ -73,6 +73,9 @@ class RunState:
     http: Http | None = None  # the run's client (no token): probes, status page
     connect_timeout: float = 5.0
     extras: dict[str, Any] = field(default_factory=dict)  # set by the command / other modules
+    # Seconds the run has spent paused by the server's Retry-After: deadlines are extended by
+    # it, so waiting out a 429 never turns into a "slow" failure.
+    paused_s: Callable[[], float] = field(default=lambda: 0.0)
 
     def host_of(self, role: str) -> str:
         url = self.hosts.get(role, "")
@@ -202,9 +205,13 @@ class _Graph:
         return None
 
     async def finish(self, deadline: float) -> list[CheckResult]:
-        pending = [f for f in self.futures.values() if not f.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+        paused_at_start = self.state.paused_s()
+        while pending := [f for f in self.futures.values() if not f.done()]:
+            extended = deadline + self.state.paused_s() - paused_at_start
+            left = extended - time.monotonic()
+            if left <= 0:
+                break
+            await asyncio.wait(pending, timeout=left)
         self._time_out_stragglers()
         for task in self.tasks:
             task.cancel()
