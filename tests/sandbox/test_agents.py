@@ -372,3 +372,10 @@ def test_activities_show_who_holds_which_number(sandbox: SandboxHandle, run) -> 
         denied = agent.get("/v1/agents/activities", params={"from": 0})
         assert denied.status_code == 403
         assert_spec(denied)
+
+
+def test_unknown_agent_id_is_a_bad_request(sandbox: SandboxHandle) -> None:
+    with client(sandbox, "sue@example.com") as c:
+        r = c.put("/v1/agents/logout", json={"logoutReason": "x", "agentId": "nobody"})
+    assert r.status_code == 400
+    assert_spec(r)

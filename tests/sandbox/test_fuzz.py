@@ -7,6 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.spec_validation import validate_response
 from wxcc_desk.sandbox import SandboxHandle, TenantError, parse_tenant, run_sandbox
 
 json_values = st.recursive(
@@ -77,6 +78,10 @@ def test_any_json_body_gets_an_answer_never_a_crash(route: tuple[str, str], body
     assert r.status_code in (200, 202, 400, 403), r.text
     if r.status_code >= 400:
         assert r.json()["error"]["key"] == str(r.status_code)
+    if not (path == "/v1/notification/subscribe" and r.status_code == 400):  # spec gap, documented
+        validate_response(
+            method, path, r.status_code, dict(r.headers), r.content
+        ).raise_for_problems()
     sb.reset()
 
 

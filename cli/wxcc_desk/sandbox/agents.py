@@ -48,7 +48,8 @@ def _target(world: World, user: User, info: TokenInfo, agent_id: str | None) -> 
         raise ApiError(403, "Only a supervisor or administrator may act for another agent.")
     target = world.tenant.by_ci.get(agent_id) or world.tenant.by_id.get(agent_id)
     if target is None:
-        raise ApiError(404, f"No agent with id {agent_id}.", entity="cc_user")
+        # The agents spec lists no 404: an unknown agentId is a bad request.
+        raise ApiError(400, f"agentId {agent_id} does not name an agent.", entity="cc_user")
     return target
 
 
