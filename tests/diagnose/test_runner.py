@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from wxcc_desk.checks.base import (
     Check,
@@ -120,3 +121,49 @@ def test_select_pulls_prerequisites_and_rejects_unknown() -> None:
         assert "diagnose --list-checks" in getattr(err, "hint", "")
     else:
         raise AssertionError("unknown id accepted")
+
+
+def test_not_applicable_lets_dependents_run_and_prefetch_starts_early() -> None:
+    started: list[str] = []
+
+    async def load(ctx: CheckContext) -> str:
+        started.append("data")
+        return "ready"
+
+    data = Resource("early", load, Scope.RUN)
+
+    async def na(ctx: CheckContext) -> Outcome:
+        await asyncio.sleep(0.05)
+        assert started == ["data"], "prefetch began before the prerequisite finished"
+        return Outcome.not_applicable("no TLS here")
+
+    async def after(ctx: CheckContext) -> Outcome:
+        return Outcome.ok(await ctx.get(data))
+
+    checks = [
+        Check("x.na", Layer.NETWORK, "na", na),
+        Check("x.after", Layer.NETWORK, "after", after, requires=("x.na",), prefetch=(data,)),
+    ]
+    res = _run(checks, deadline=5)
+    assert res["x.na"].status is Status.SKIP  # type: ignore[attr-defined]
+    assert res["x.after"].status is Status.PASS  # type: ignore[attr-defined]
+    assert res["x.after"].summary == "ready"  # type: ignore[attr-defined]
+
+
+def test_deadline_is_extended_by_retry_after_pauses() -> None:
+    paused = {"s": 0.0}
+
+    async def waits_out_a_429(ctx: CheckContext) -> Outcome:
+        paused["s"] = 0.5  # the bucket reports half a second spent paused
+        await asyncio.sleep(0.4)
+        return Outcome.ok("done after the pause")
+
+    state = RunState(env={}, deadline_s=0.2)
+    state.paused_s = lambda: paused["s"]
+
+    async def go() -> list[Any]:
+        runner = Runner(state, [Check("y.slow", Layer.IDENTITY, "y", waits_out_a_429)])
+        return await runner.finish_run_scope()
+
+    (result,) = asyncio.run(go())
+    assert result.status is Status.PASS
