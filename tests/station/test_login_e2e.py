@@ -148,4 +148,8 @@ def test_status_reports_rona(cli: Cli, sandbox: SandboxHandle) -> None:
     assert res.code == 0, res.err
     station = res.json()["station"]
     assert station["state"] == "RONA" and station["idle_code"] == "RONA"
+    # The probe's socket was the only one: closing it put the agent Idle (README, "When
+    # wxcc-desk exits"), so ring again before looking at the table.
+    assert cli("status", "--json").json()["station"]["state"] == "Idle"
+    sandbox.rona("sam@example.com")
     assert re.search(r"^state\s+RONA\s*$", cli("status").out, re.MULTILINE)
