@@ -137,9 +137,27 @@ async def _send_login(st: Station, sock: NotificationSocket, plan: LoginPlan) ->
                 return probe.data
             continue
         if env.kind in STATION_LOGIN.failure:
-            raise login_failure(env, plan).with_tracking(*ids)
+            error = login_failure(env, plan).with_tracking(*ids)
+            if error.code == "ALREADY_LOGGED_IN":
+                await _describe_existing(st, sock, error)
+            raise error
         return env.data
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _describe_existing(st: Station, sock: NotificationSocket, error: WxccError) -> None:
+    """Say which session is in the way (team, number, since when): worth one more round trip."""
+    try:
+        env = await learn_session(st, sock)
+    except WxccError:
+        return
+    if logged_in(env):
+        s = session_from(env.data)
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(s.since_ms / 1000))
+        error.message += (
+            f"; that session uses {s.device_type} {s.dial_number}, team id "
+            f"{s.team_id}, {s.state_label} since {since}"
+        )
 
 
 async def _apply_state(

@@ -67,6 +67,11 @@ async def status(st: Station) -> StatusReport:
     if data is not None:
         team, idle = await _names(st, me.org_id, data, report.notes)
         report.session = session_from(data, team, idle)
+    elif report.record:
+        report.notes.append(
+            f"the local record of a login at {report.record.get('logged_in_at')} is stale: the "
+            "service has no session (signed out elsewhere or by an admin)"
+        )
     return report
 
 

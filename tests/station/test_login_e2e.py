@@ -47,6 +47,10 @@ def test_login_status_logout_round_trip(cli: Cli, sandbox: SandboxHandle) -> Non
     assert after.json()["not_logged_in_reason"] == "AGENT_NOT_FOUND"
     again = cli("logout")
     assert again.code == 6 and "not signed in" in again.err
+    assert cli("login").code == 0
+    sandbox.control("POST", "reset")  # the service forgets the session; the record stays
+    stale = cli("status")
+    assert stale.code == 6 and "is stale" in stale.err
 
 
 def test_every_request_matches_the_published_specs(cli: Cli, sandbox: SandboxHandle) -> None:
@@ -95,6 +99,7 @@ def test_already_logged_in_then_takeover(cli: Cli, sandbox: SandboxHandle) -> No
     assert second.code == 1
     err = second.json()["error"]
     assert err["code"] == "ALREADY_LOGGED_IN" and "--takeover" in err["hint"]
+    assert "that session uses AGENT_DN +14085550100" in err["message"]
     assert second.json()["run_id"] in second.err
     took = cli("login", "--takeover", "--json")
     assert took.code == 0, took.err
