@@ -21,7 +21,7 @@ from wxcc_desk.api.notifications import (
     STATION_LOGIN,
     NotificationSocket,
 )
-from wxcc_desk.errors import NetworkError, WxccError
+from wxcc_desk.errors import AuthError, NetworkError, WxccError
 from wxcc_desk.station import SessionInfo, Station, StationEvent, StationSpec, session_from
 from wxcc_desk.station_errors import login_failure, state_failure
 from wxcc_desk.station_hold import hold_session
@@ -127,6 +127,8 @@ async def _send_login(st: Station, sock: NotificationSocket, plan: LoginPlan) ->
         try:
             ids = await agents.login(st.http, st.api_url, plan.request)
             env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
+        except AuthError as err:
+            raise _role_hint(err, plan) from None
         except NetworkError as err:
             # UncertainOutcome, outcome timeout or rate limit: learn before trying again.
             if attempt > 1 or err.code == "WEBSOCKET_LOST":
@@ -143,6 +145,18 @@ async def _send_login(st: Station, sock: NotificationSocket, plan: LoginPlan) ->
             raise error
         return env.data
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _role_hint(err: AuthError, plan: LoginPlan) -> AuthError:
+    """A 403 that names a role is about the user's roles, not the token's scopes."""
+    if err.code == "FORBIDDEN" and "role" in err.message.lower():
+        err.code = "ROLE_NOT_ALLOWED"
+        err.hint = (
+            f"the login asks for roles {', '.join(plan.request.roles)}: set `role` in the "
+            "profile to one the user has, or ask an admin to grant it (Control Hub > Contact "
+            "Center > Users > the user > User Profile)"
+        )
+    return err
 
 
 async def _describe_existing(st: Station, sock: NotificationSocket, error: WxccError) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.station.conftest import run_cli
 from tests.station.profiles import PROFILE_ALICE, PROFILE_BOB
 from tests.support.sandbox_fixtures import MakeSandbox
-from wxcc_desk.sandbox import parse_tenant
+from wxcc_desk.sandbox import SandboxHandle, parse_tenant
 
 DEFAULT = (
     Path(__file__).resolve().parents[2] / "cli" / "wxcc_desk" / "sandbox" / "default_tenant.yaml"
@@ -46,3 +46,19 @@ def test_service_side_dial_number_rule_is_reported(make_sandbox: MakeSandbox) ->
     err = res.json()["error"]
     assert err["code"] == "INVALID_DIAL_NUMBER" and "Dial Number Validation" in err["hint"]
     assert any(t.startswith("notifs_") for t in err["tracking_ids"])
+
+
+def test_role_the_user_lacks_is_named(sandbox: SandboxHandle) -> None:
+    res = run_cli(
+        sandbox,
+        "login",
+        "-p",
+        PROFILE_ALICE,
+        "--json",
+        email="alice@example.com",
+        env={"WXCC_ROLE": "supervisor_agent"},
+    )
+    assert res.code == 4
+    err = res.json()["error"]
+    assert err["code"] == "ROLE_NOT_ALLOWED" and "supervisor" in err["message"]
+    assert "`role`" in err["hint"]
