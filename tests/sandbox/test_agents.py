@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.sandbox.helpers import Desk, assert_log_valid, assert_spec, client
-from wxcc_desk.sandbox import SandboxHandle
+from wxcc_desk.sandbox import SandboxHandle, parse_tenant
 
 
 def test_login_success_carries_the_session(sandbox: SandboxHandle, run) -> None:
@@ -379,3 +379,30 @@ def test_unknown_agent_id_is_a_bad_request(sandbox: SandboxHandle) -> None:
         r = c.put("/v1/agents/logout", json={"logoutReason": "x", "agentId": "nobody"})
     assert r.status_code == 400
     assert_spec(r)
+
+
+def test_supervisor_acts_only_within_their_teams(make_sandbox) -> None:
+    tenant = parse_tenant(
+        "multimedia_profiles: [{key: m, name: M}]\n"
+        "sites: [{key: s, name: S, multimedia_profile: m}]\n"
+        "teams: [{key: a, name: A, site: s}, {key: b, name: B, site: s}]\n"
+        "users:\n"
+        "  - {email: boss@example.com, roles: [supervisor], teams: [a]}\n"
+        "  - {email: near@example.com, teams: [a]}\n"
+        "  - {email: far@example.com, teams: [b]}\n"
+        "  - {email: root@example.com, admin: true, roles: []}\n",
+        "teams.yaml",
+    )
+    sb = make_sandbox(tenant)
+    body = {"logoutReason": "x"}
+    with client(sb, "boss@example.com") as boss, client(sb, "root@example.com") as root:
+        near = boss.put(
+            "/v1/agents/logout", json={**body, "agentId": sb.user("near@example.com").ci_user_id}
+        )
+        far = boss.put(
+            "/v1/agents/logout", json={**body, "agentId": sb.user("far@example.com").ci_user_id}
+        )
+        admin = root.put(
+            "/v1/agents/logout", json={**body, "agentId": sb.user("far@example.com").ci_user_id}
+        )
+    assert (near.status_code, far.status_code, admin.status_code) == (202, 403, 202)

@@ -50,6 +50,8 @@ def _target(world: World, user: User, info: TokenInfo, agent_id: str | None) -> 
     if target is None:
         # The agents spec lists no 404: an unknown agentId is a bad request.
         raise ApiError(400, f"agentId {agent_id} does not name an agent.", entity="cc_user")
+    if not user.admin and not set(user.team_ids) & set(target.team_ids):
+        raise ApiError(403, "A supervisor may act only for agents of the teams they supervise.")
     return target
 
 
@@ -146,9 +148,8 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def reload(request: web.Request) -> web.Response:
+    # The spec defines no body and no 400 for reload: any body (the SDK sends {}) is ignored.
     user, _ = authenticate(request, "cjp:user")
-    if await request.read():
-        await json_body(request)  # the SDK sends {}; anything sent must still be JSON
     world = request.app[WORLD]
     session = world.sessions.get(user.ci_user_id)
     if session is None:
