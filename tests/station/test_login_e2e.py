@@ -64,6 +64,9 @@ def test_every_request_matches_the_published_specs(cli: Cli, sandbox: SandboxHan
             check.raise_for_problems()
             checked += 1
     assert checked >= 10
+    sockets = [r for r in sandbox.requests if r.path.startswith("/v1/notification/subscription/")]
+    assert len(sockets) == 3  # login, status, logout: one socket each
+    assert all("authorization" not in {k.lower() for k in r.headers} for r in sockets)
     assert _paths(sandbox, "POST", "/v1/agents/login") == 1
     assert _paths(sandbox, "PUT", "/v1/agents/logout") == 1
 
