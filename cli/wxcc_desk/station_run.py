@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from wxcc_desk.http import Timeouts, choose_tls, make_http, require_secure
@@ -55,7 +56,12 @@ def _auth(actx: AppContext, profile: Profile, tokens: TokenSet) -> httpx.Auth:
 
 
 def build_station(
-    actx: AppContext, profile: Profile, tokens: TokenSet, on_event: EventSink
+    actx: AppContext,
+    profile: Profile,
+    tokens: TokenSet,
+    on_event: EventSink,
+    *,
+    state_dir: Path | None = None,
 ) -> Station:
     for key in ("api_url", "identity_url", "status_url"):
         require_secure(getattr(profile, key), key)
@@ -81,7 +87,7 @@ def build_station(
         tls=tls,
         tracker=actx.tracker,
         trace=actx.trace_line,
-        state_dir=actx.state_dir,
+        state_dir=state_dir or actx.state_dir,
         outcome_timeout=profile.timeouts.outcome,
         on_event=on_event,
     )

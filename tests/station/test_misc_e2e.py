@@ -16,6 +16,7 @@ def test_demo_walks_login_status_logout(sandbox: SandboxHandle) -> None:
     assert res.code == 0, res.err
     assert "== login ==" in res.out and "== status ==" in res.out and "== logout ==" in res.out
     assert "step 1/3: wxcc-desk login" in res.err and "step 3/3: wxcc-desk logout" in res.err
+    assert not (res.actx.state_dir / "sessions").exists()  # nothing real touched
     doc = run_cli(sandbox, "demo", "--json", email=None).json()
     assert doc["schema"] == "wxcc-desk/demo/v1"
     assert doc["status"]["logged_in"] is True and doc["logout"]["ok"] is True
