@@ -33,26 +33,41 @@ _H = {
 
 def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option("--profile", "-p", help=_H["p"])] = None,
-    agent: Annotated[str | None, typer.Option("--agent", help=_H["agent"])] = None,
-    team: Annotated[str | None, typer.Option("--team", help=_H["team"])] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", metavar="PROFILE", help=_H["p"])
+    ] = None,
+    agent: Annotated[str | None, typer.Option("--agent", metavar="EMAIL", help=_H["agent"])] = None,
+    team: Annotated[str | None, typer.Option("--team", metavar="NAME", help=_H["team"])] = None,
     all_agents: Annotated[bool, typer.Option("--all-agents", help=_H["all"])] = False,
-    check: Annotated[list[str] | None, typer.Option("--check", help=_H["check"])] = None,
+    check: Annotated[
+        list[str] | None, typer.Option("--check", metavar="ID", help=_H["check"])
+    ] = None,
     list_checks: Annotated[bool, typer.Option("--list-checks", help=_H["list"])] = False,
     strict: Annotated[bool, typer.Option("--strict", help=_H["strict"])] = False,
     json_out: Annotated[bool, typer.Option("--json", help=_H["json"])] = False,
-    junit: Annotated[Path | None, typer.Option("--junit", help=_H["junit"])] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", help=_H["md"])] = None,
-    bundle: Annotated[Path | None, typer.Option("--bundle", help=_H["bundle"])] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help=_H["timeout"])] = 30.0,
-    rate_limit: Annotated[float, typer.Option("--rate-limit", min=1, help=_H["rate"])] = 300.0,
+    junit: Annotated[Path | None, typer.Option("--junit", metavar="FILE", help=_H["junit"])] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", metavar="FILE", help=_H["md"])
+    ] = None,
+    bundle: Annotated[
+        Path | None, typer.Option("--bundle", metavar="FILE", help=_H["bundle"])
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, metavar="SECONDS", help=_H["timeout"])
+    ] = 30.0,
+    rate_limit: Annotated[
+        float, typer.Option("--rate-limit", min=1, metavar="N", help=_H["rate"])
+    ] = 300.0,
 ) -> None:
     """Run checks by layer (local, network, identity, service, configuration, dial number,
     session) and print pass/warn/fail with the fix for each problem.
 
-    Exit 0 when nothing fails, 1 when a check fails (or warns, with --strict).
+    Nobody is logged in or out. Exit 0 when nothing fails, 1 when a check fails (or warns,
+    with --strict). Details: docs/diagnose.md.
 
-    Example: wxcc-desk diagnose -p sandbox --junit diag.xml
+    Examples: wxcc-desk diagnose -p sandbox --junit diag.xml;
+    wxcc-desk diagnose -p admin --agent alice@example.com;
+    wxcc-desk diagnose -p admin --all-agents --rate-limit 300
     """
     actx = ctx.ensure_object(AppContext)
     actx.json_output = json_out
