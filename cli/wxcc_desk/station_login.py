@@ -62,15 +62,11 @@ async def login(
     plan = preflight(spec, config)
     st.step("preflight passed; subscribing to notifications")
     async with open_socket(st, allow_multi_login=False, force=spec.takeover) as sock:
-        result = await _login_on(st, sock, spec, me=me, config=config, plan=plan)
-        save(
-            st.state_dir,
-            st.name,
-            user=me.email,
-            session=result.session,
-            run_id=st.tracker.run_id,
-            tracking_ids=st.tracker.received,
-        )
+        data, adopted = await _sign_in(st, sock, spec, plan)
+        # Recorded before the state change: if that fails, the station is still signed in.
+        _record(st, me, session_from(data, plan.team.name if plan.team else ""))
+        session = await _apply_state(st, sock, plan, data, config)
+        result = LoginResult(me, session, plan, adopted=adopted)
         if remember is not None:
             _remember(remember, result)
         if hold is not None:
@@ -97,26 +93,27 @@ def _remember(remember: Callable[[], None], result: LoginResult) -> None:
         result.warnings.append(f"the station credentials were not saved: {err.message}")
 
 
-async def _login_on(
-    st: Station,
-    sock: NotificationSocket,
-    spec: StationSpec,
-    *,
-    me: Identity,
-    config: AgentConfig,
-    plan: LoginPlan,
-) -> LoginResult:
-    adopted = None
+def _record(st: Station, me: Identity, session: SessionInfo) -> None:
+    save(
+        st.state_dir,
+        st.name,
+        user=me.email,
+        session=session,
+        run_id=st.tracker.run_id,
+        tracking_ids=st.tracker.received,
+    )
+
+
+async def _sign_in(
+    st: Station, sock: NotificationSocket, spec: StationSpec, plan: LoginPlan
+) -> tuple[dict[str, object], bool]:
+    """The login data, and whether an existing session was adopted (--takeover)."""
     if spec.takeover:
         env = await learn_session(st, sock)
-        adopted = env if logged_in(env) else None
-    if adopted is not None:
-        st.step("took over the existing station session")
-        data = adopted.data
-    else:
-        data = await _send_login(st, sock, plan)
-    session = await _apply_state(st, sock, plan, data, config)
-    return LoginResult(me, session, plan, adopted=adopted is not None)
+        if logged_in(env):
+            st.step("took over the existing station session")
+            return env.data, True
+    return await _send_login(st, sock, plan), False
 
 
 async def _send_login(st: Station, sock: NotificationSocket, plan: LoginPlan) -> dict[str, object]:

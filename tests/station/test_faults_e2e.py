@@ -81,3 +81,23 @@ def test_connection_refused_is_a_network_error(sandbox: SandboxHandle) -> None:
     res = run_cli(sandbox, "status", "-p", PROFILE, env={"WXCC_BASE_URL": "http://127.0.0.1:9"})
     assert res.code == 5
     assert "ConnectError" in res.err
+
+
+def test_lost_state_outcome_still_records_the_signed_in_station(
+    make_sandbox: MakeSandbox,
+) -> None:
+    sb = make_sandbox(faults=["ws-withhold=AgentStateChangeSuccess"])
+    res = run_cli(
+        sb,
+        "login",
+        "-p",
+        PROFILE,
+        "--json",
+        env={"WXCC_AFTER_LOGIN": "available", "WXCC_TIMEOUT_OUTCOME": "0.5"},
+    )
+    assert res.code == 5
+    assert res.json()["error"]["code"] == "OUTCOME_TIMEOUT"
+    assert "wxcc-desk status" in res.json()["error"]["hint"]
+    record = res.actx.state_dir / "sessions" / "sandbox.json"
+    (session,) = sb.sessions()["sessions"]
+    assert session["session_id"] in record.read_text()
