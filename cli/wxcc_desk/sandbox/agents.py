@@ -7,12 +7,12 @@ from typing import Any
 
 from aiohttp import web
 
+from wxcc_desk.sandbox import states, validate
 from wxcc_desk.sandbox import station as st
-from wxcc_desk.sandbox import validate
 from wxcc_desk.sandbox.model import User
 from wxcc_desk.sandbox.notifications import emit, envelope
 from wxcc_desk.sandbox.respond import ApiError, authenticate, json_body, tracking_id
-from wxcc_desk.sandbox.world import WORLD, TokenInfo, World, now_ms
+from wxcc_desk.sandbox.world import WORLD, TokenInfo, World
 
 LOGOUT_SCOPES = ("cjp:user", "cjp:config_write")
 _pending: set[asyncio.Task[Any]] = set()
@@ -113,35 +113,13 @@ async def state(request: web.Request) -> web.Response:
     world = request.app[WORLD]
     target = _target(world, user, info, body["agentId"])
     session = world.sessions.get(target.ci_user_id)
-    aux = world.tenant.aux_codes.get(body["auxCodeId"])
     if session is None:
         data = st.failure_data("AgentStateChangeFailed", target, st.NOT_LOGGED_IN)
-    elif body["state"] == "Idle" and (
-        aux is None or not aux.active or aux.work_type != "IDLE_CODE"
-    ):
+    elif body["state"] == "Idle" and not states.valid_idle_code(world, body["auxCodeId"]):
         data = st.failure_data("AgentStateChangeFailed", target, st.INVALID_AUX_CODE)
     else:
-        ts = now_ms()
-        session.sub_status = body["state"]
-        session.aux_code_id = body["auxCodeId"] if body["state"] == "Idle" else "0"
-        session.state_reason = body["lastStateChangeReason"]
-        session.state_ts = ts
-        if body["state"] == "Idle":
-            session.idle_ts = ts
-        data = {
-            "type": "AgentStateChangeSuccess",
-            "agentId": target.ci_user_id,
-            "agentSessionId": session.session_id,
-            "auxCodeId": session.aux_code_id,
-            "status": "LoggedIn",
-            "subStatus": session.sub_status,
-            "lastIdleCodeChangeTimestamp": session.idle_ts,
-            "lastStateChangeTimestamp": ts,
-            "lastStateChangeReason": session.state_reason,
-            "changedBy": "SELF" if target is user else "SUPERVISOR",
-            "changedById": user.ci_user_id,
-            "changedByName": user.display_name,
-        }
+        states.apply(session, body["state"], body["auxCodeId"], body["lastStateChangeReason"])
+        data = states.data("AgentStateChangeSuccess", target, session, user)
     frame = envelope(world, "AgentStateChange", data, tracking_id(request))
     deliver(world, [target.ci_user_id, user.ci_user_id], frame)
     return accepted()

@@ -9,11 +9,12 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from wxcc_desk.sandbox import states
 from wxcc_desk.sandbox.faults import FaultError, as_faults
 from wxcc_desk.sandbox.model import User
 from wxcc_desk.sandbox.notifications import emit, envelope
 from wxcc_desk.sandbox.respond import ApiError
-from wxcc_desk.sandbox.world import WORLD, Interaction, World, now_ms
+from wxcc_desk.sandbox.world import WORLD, Interaction, World
 
 P = "/_sandbox"
 
@@ -122,7 +123,7 @@ async def end_interaction(request: web.Request) -> web.Response:
 
 
 async def rona(request: web.Request) -> web.Response:
-    """`AgentOfferContactRona` then an unsolicited AgentStateChange to subStatus RONA (inferred)."""
+    """RONA for a logged-in agent: the offer frame, then the state change (docs/sandbox.md)."""
     world = request.app[WORLD]
     body = await _body(request)
     user = _agent(world, body)
@@ -130,49 +131,11 @@ async def rona(request: web.Request) -> web.Response:
     if session is None:
         raise ApiError(409, f"{user.email} is not logged in; RONA needs a logged-in agent.")
     interaction = str(body.get("interactionId") or uuid.uuid4())
-    offer = envelope(
-        world,
-        "RoutingMessage",
-        {
-            "type": "AgentOfferContactRona",
-            "eventType": "RoutingMessage",
-            "agentId": user.ci_user_id,
-            "interactionId": interaction,
-            "reason": "RONA",
-            "reasonCode": 156,
-        },
-    )
-    ts = now_ms()
-    rona_code = next(
-        (
-            a.id
-            for a in world.tenant.aux_codes.values()
-            if a.name.upper() == "RONA" and a.work_type == "IDLE_CODE"
-        ),
-        session.aux_code_id,
-    )
-    session.sub_status, session.aux_code_id, session.state_reason = "RONA", rona_code, "RONA"
-    session.state_ts = session.idle_ts = ts
-    change = envelope(
-        world,
-        "AgentStateChange",
-        {
-            "type": "AgentStateChange",
-            "agentId": user.ci_user_id,
-            "agentSessionId": session.session_id,
-            "status": "LoggedIn",
-            "subStatus": "RONA",
-            "auxCodeId": rona_code,
-            "lastStateChangeTimestamp": ts,
-            "lastIdleCodeChangeTimestamp": ts,
-            "lastStateChangeReason": "RONA",
-            "changedBy": "SYSTEM",
-        },
-    )
-    await emit(world, user.ci_user_id, offer)
-    sent = await emit(world, user.ci_user_id, change)
+    offer, change = states.rona(world, user, session, interaction)
+    await emit(world, user.ci_user_id, envelope(world, "RoutingMessage", offer))
+    sent = await emit(world, user.ci_user_id, envelope(world, "AgentStateChange", change))
     return web.json_response(
-        {"interactionId": interaction, "auxCodeId": rona_code, "sockets": sent}
+        {"interactionId": interaction, "auxCodeId": session.aux_code_id, "sockets": sent}
     )
 
 
@@ -235,29 +198,17 @@ async def websocket_knobs(request: web.Request) -> web.Response:
 
 
 async def state_change(request: web.Request) -> web.Response:
-    """Push a supervisor-style unsolicited AgentStateChange to an agent."""
+    """Push an unsolicited `AgentStateChange`, as a supervisor's change arrives."""
     world = request.app[WORLD]
     body = await _body(request)
     user = _agent(world, body)
     session = world.sessions.get(user.ci_user_id)
     if session is None:
         raise ApiError(409, f"{user.email} is not logged in.")
-    session.sub_status = str(body.get("subStatus", "Idle"))
-    session.aux_code_id = str(body.get("auxCodeId", session.aux_code_id))
-    session.state_ts = now_ms()
+    sub_status = str(body.get("subStatus", "Idle"))
+    states.apply(session, sub_status, str(body.get("auxCodeId", session.aux_code_id)), "")
     frame = envelope(
-        world,
-        "AgentStateChange",
-        {
-            "type": "AgentStateChange",
-            "agentId": user.ci_user_id,
-            "agentSessionId": session.session_id,
-            "status": "LoggedIn",
-            "subStatus": session.sub_status,
-            "auxCodeId": session.aux_code_id,
-            "lastStateChangeTimestamp": session.state_ts,
-            "changedBy": "SUPERVISOR",
-        },
+        world, "AgentStateChange", states.data("AgentStateChange", user, session, None)
     )
     return web.json_response({"sockets": await emit(world, user.ci_user_id, frame)})
 
