@@ -101,3 +101,18 @@ def test_lost_state_outcome_still_records_the_signed_in_station(
     record = res.actx.state_dir / "sessions" / "sandbox.json"
     (session,) = sb.sessions()["sessions"]
     assert session["session_id"] in record.read_text()
+
+
+def test_dropped_login_connection_is_learned_then_retried(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["drop,path=/v1/agents/login,times=1"])
+    res = run_cli(sb, "login", "-p", PROFILE)
+    assert res.code == 0, res.err
+    assert _count(sb, "POST", "/v1/agents/reload") == 1
+    assert len(sb.sessions()["sessions"]) == 1
+
+
+def test_slow_service_hits_the_request_timeout(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["latency=1500,path=/v1/people/me"])
+    res = run_cli(sb, "status", "-p", PROFILE, env={"WXCC_TIMEOUT_REQUEST": "0.3"})
+    assert res.code == 5
+    assert "ReadTimeout" in res.err and "fix:" in res.err
