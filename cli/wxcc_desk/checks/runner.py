@@ -127,7 +127,10 @@ class _Ctx:
         try:
             value: T = await asyncio.shield(fut)
         finally:
-            self.add_tracking(*cache.ids.get(res.key, ()))
+            ids = cache.ids.get(res.key, ())
+            self.add_tracking(*ids)
+            for tid in ids:  # inside another resource's fetch: that resource used them too
+                _note(tid)
         return value
 
     def waiting_on(self, host: str, phase: str = "") -> None:

@@ -9,18 +9,43 @@ Nobody is logged in or out: activities are a read. They need an administrator to
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Scope, check
+from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
 from wxcc_desk.checks.config import subject_spec
 from wxcc_desk.checks.data import ACTIVITIES, AGENT_CONFIG
 from wxcc_desk.errors import AuthError
 
 Json = dict[str, Any]
 U = Scope.USER
+
+
+@dataclass
+class Sessions:
+    """Logged-in activity rows indexed once per run: by agent and by dial number (digits), so
+    each of 2,000 users costs two lookups, not a scan."""
+
+    by_agent: dict[str, list[Json]] = field(default_factory=dict)
+    by_dn: dict[str, list[Json]] = field(default_factory=dict)
+
+
+async def _index(ctx: CheckContext) -> Sessions:
+    index = Sessions()
+    for row in await ctx.get(ACTIVITIES):
+        if not row.get("isLogin", 1):
+            continue
+        index.by_agent.setdefault(str(row.get("agentId")), []).append(row)
+        dn = _digits(str(row.get("agentDn") or ""))
+        if dn:
+            index.by_dn.setdefault(dn, []).append(row)
+    return index
+
+
+SESSIONS = Resource("sessions-index", _index, Scope.RUN, host_role="api")
 # Activities are tenant-wide and independent of the user's configuration: start reading them
 # at once rather than after config.user passes (keeps the critical path to the config chain).
-PRE = (ACTIVITIES, AGENT_CONFIG)
+PRE: tuple[Resource[Any], ...] = (SESSIONS, AGENT_CONFIG)
 BUSY_STATES = {"engaged", "connected", "hold", "consulting", "conferencing", "wrapup", "monitoring"}
 RONA_CAUSES = (
     "usual causes: Desktop (WebRTC) telephony without microphone/notification permission in the "
@@ -29,10 +54,10 @@ RONA_CAUSES = (
 )
 
 
-async def _rows(ctx: CheckContext) -> list[Json] | Outcome:
-    """Activity rows, or the skip outcome when the token may not read them."""
+async def _rows(ctx: CheckContext) -> Sessions | Outcome:
+    """The sessions index, or the skip outcome when the token may not read activities."""
     try:
-        return await ctx.get(ACTIVITIES)
+        return await ctx.get(SESSIONS)
     except AuthError as err:
         if err.code != "FORBIDDEN":
             raise
@@ -42,8 +67,8 @@ async def _rows(ctx: CheckContext) -> list[Json] | Outcome:
         )
 
 
-def _logged_in(rows: list[Json], ci: str) -> list[Json]:
-    return [r for r in rows if r.get("agentId") == ci and r.get("isLogin", 1)]
+def _logged_in(rows: Sessions, ci: str) -> list[Json]:
+    return rows.by_agent.get(ci, [])
 
 
 def _digits(number: str) -> str:
@@ -135,12 +160,8 @@ async def unique(ctx: CheckContext) -> Outcome:
     spec = subject_spec(ctx, cfg)
     if spec.telephony == "desktop" or not spec.number:
         return Outcome.not_applicable("no dial number to compare (desktop / WebRTC login)")
-    wanted = _digits(spec.number)
-    others = [
-        r
-        for r in rows
-        if r.get("agentId") != cfg.ci_user_id and _digits(str(r.get("agentDn"))) == wanted
-    ]
+    holders = rows.by_dn.get(_digits(spec.number), [])
+    others = [r for r in holders if r.get("agentId") != cfg.ci_user_id]
     if not others:
         return Outcome.ok(f"{spec.number} is not used by another active session")
     who = others[0].get("agentLogin") or others[0].get("agentName") or others[0].get("agentId")
