@@ -106,6 +106,7 @@ class Station:
     outcome_timeout: float = 20.0
     on_event: EventSink = field(default=lambda e: None)
     user: str = ""  # the profile's user: status notes, logout refuses, another token's user
+    token_org: str = ""  # the org a WxCC user token names (its third `_` part), when it does
 
     def step(self, text: str, **data: Any) -> None:
         import time

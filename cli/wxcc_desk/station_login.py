@@ -25,7 +25,7 @@ from wxcc_desk.errors import AuthError, NetworkError, WxccError
 from wxcc_desk.station import SessionInfo, Station, StationEvent, StationSpec, session_from
 from wxcc_desk.station_errors import login_failure, state_failure
 from wxcc_desk.station_hold import hold_session
-from wxcc_desk.station_preflight import LoginPlan, check_identity, preflight
+from wxcc_desk.station_preflight import LoginPlan, check_identity, check_token_org, preflight
 from wxcc_desk.station_record import save
 from wxcc_desk.station_socket import learn_session, logged_in, open_socket
 
@@ -43,6 +43,7 @@ async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, Agent
     st.step("checking who the token belongs to")
     me = await get_me(st.http, st.identity_url)
     check_identity(spec, me)
+    check_token_org(st.token_org, me)
     st.step(f"token is {me.email}; loading the agent configuration")
     config = await load_agent_config(st.http, st.api_url, me.org_id, me.ci_user_id)
     return me, config

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.http import Timeouts, choose_tls, make_http, require_secure
 from wxcc_desk.redact import mask
 from wxcc_desk.render import TokenView
@@ -79,6 +80,7 @@ def build_station(
     return Station(
         name=profile.name,
         user=profile.user,
+        token_org=org_from_token(tokens.access),
         api_url=profile.api_url,
         identity_url=profile.identity_url,
         status_url=profile.status_url,

@@ -147,3 +147,14 @@ def test_desktop_option_logs_in_with_the_agent_id(sandbox: SandboxHandle) -> Non
     session = res.json()["session"]
     assert session["device_type"] == "BROWSER"
     assert session["dial_number"] == sandbox.user("sam@example.com").ci_user_id
+
+
+def test_token_org_must_match_the_users_org() -> None:
+    from wxcc_desk.station_preflight import check_token_org
+
+    me = Identity("p", "ci", "org-a", ("a@example.com",), "A")
+    check_token_org("", me)  # not a WxCC-shaped token: nothing to compare
+    check_token_org("ORG-A", me)
+    with pytest.raises(AuthError) as err:
+        check_token_org("org-b", me)
+    assert err.value.code == "WRONG_ORG"
