@@ -95,12 +95,18 @@ async def active(ctx: CheckContext) -> Outcome:
     same = _digits(str(row.get("agentDn"))) == _digits(spec.number)
     where = "this dial number" if same else f"another device ({row.get('agentDn') or 'browser'})"
     takeover = ctx.state.profile.multi_login == "takeover"
-    fix = (
-        "login will take it over (multi_login: takeover)"
-        if takeover
-        else f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile "
-        "key `multi_login: takeover`"
-    )
+    if ctx.subject is not None and ctx.subject.admin:
+        fix = (
+            "if that session is stale, sign it out from Supervisor Desktop (or the agent runs "
+            "`wxcc-desk logout`); a new login with `multi_login: takeover` replaces it"
+        )
+    elif takeover:
+        fix = "login will take it over (multi_login: takeover)"
+    else:
+        fix = (
+            f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile "
+            "key `multi_login: takeover`"
+        )
     return Outcome.warn(
         f"already logged in on {where}, team {row.get('teamName') or row.get('teamId')}, "
         f"state {row.get('currentState')}",
