@@ -76,12 +76,38 @@ def test_unknown_agent(sbx: Any, tmp_path: Path) -> None:
     assert "no Webex user with e-mail nobody@example.com" in user["summary"]
 
 
-def test_agent_token_skips_activity_checks(sbx: Any, tmp_path: Path) -> None:
+def test_agent_token_probes_own_session_and_skips_uniqueness(sbx: Any, tmp_path: Path) -> None:
     prof = write_profile(tmp_path, name="carol", api=sbx.url, user="carol@example.com",
                          role="agent", number="+14085550103")  # fmt: skip
     prof.write_text(prof.read_text().replace("team: Support", "team: Sales"))
     env = {"WXCC_ACCESS_TOKEN": sbx.token("carol@example.com")}
     run = run_cli(["diagnose", "-p", str(prof), "--json"], env=env)
+    assert run.check("session.active")["summary"] == "not logged in anywhere"
+    unique = run.check("dial_number.unique")
+    assert unique["status"] == "skip"
+    assert "administrator token" in unique["summary"]
+    sessions = sbx.sessions()["sessions"]
+    assert [x["email"] for x in sessions] == ["alice@example.com"]  # the probe logged no one in
+
+
+def _alice_self(sbx: Any, tmp: Path) -> Run:
+    prof = write_profile(tmp, name="alice", api=sbx.url, user="alice@example.com",
+                         role="agent", number=ALICE_DN)  # fmt: skip
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("alice@example.com")}
+    return run_cli(["diagnose", "-p", str(prof), "--json"], env=env)
+
+
+def test_own_session_interactions_and_rona_with_an_agent_token(sbx: Any, tmp_path: Path) -> None:
+    run = _alice_self(sbx, tmp_path)
     active = run.check("session.active")
-    assert active["status"] == "skip"
-    assert "administrator token" in active["summary"]
+    assert active["status"] == "warn"
+    assert "already logged in on this dial number" in active["summary"]
+    assert "wxcc-desk logout -p alice" in active["remediation"]
+    assert run.status("session.interactions") == "pass"
+    call = sbx.add_interaction("alice@example.com")
+    sbx.rona("alice@example.com")
+    run = _alice_self(sbx, tmp_path)
+    busy = run.check("session.interactions")
+    assert busy["status"] == "warn"
+    assert call in busy["facts"]["interactions"]
+    assert run.status("session.rona") == "warn"

@@ -47,6 +47,7 @@ async def open_clients(
     state.extras["bucket"] = bucket
     state.paused_s = bucket.paused_seconds
     state.extras["trace"] = actx.trace_line
+    state.extras.update(tls=tls, tracker=actx.tracker, state_dir=actx.state_dir)
     transport = limited_transport(httpx.AsyncHTTPTransport(verify=context), bucket)
     state.http = make_http(
         tracker=actx.tracker, trace=actx.trace_line, tls=tls, timeouts=_timeouts(state)

@@ -2,8 +2,11 @@
 logged in elsewhere, RONA, interactions or monitoring that block logout, and whether the dial
 number is held by another agent's active session.
 
-Nobody is logged in or out: activities are a read. They need an administrator token (or
-`cjp:config_read`); with an agent token these checks are skipped and say so.
+Nobody is logged in or out. For other users (admin runs) the source is agent activities, read
+once per run; they need an administrator token (or `cjp:config_read`). For the profile's own
+user it is login's reload probe (subscribe without force, POST reload, read the answer), which
+works with an agent token. Number uniqueness always needs activities; without them it is
+skipped and says so.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
 from wxcc_desk.checks.config import subject_spec
-from wxcc_desk.checks.data import ACTIVITIES, AGENT_CONFIG
+from wxcc_desk.checks.data import ACTIVITIES, AGENT_CONFIG, authed
 from wxcc_desk.errors import AuthError
 
 Json = dict[str, Any]
@@ -43,9 +46,19 @@ async def _index(ctx: CheckContext) -> Sessions:
 
 
 SESSIONS = Resource("sessions-index", _index, Scope.RUN, host_role="api")
-# Activities are tenant-wide and independent of the user's configuration: start reading them
-# at once rather than after config.user passes (keeps the critical path to the config chain).
-PRE: tuple[Resource[Any], ...] = (SESSIONS, AGENT_CONFIG)
+
+
+async def _live(ctx: CheckContext) -> object:
+    # Admin runs read activities; a run for the profile's own user probes its session.
+    if ctx.state.extras.get("admin_mode"):
+        return await ctx.get(SESSIONS)
+    return await ctx.get(RELOAD)
+
+
+LIVE = Resource("live-sessions", _live, Scope.RUN, host_role="api")
+# Sessions are independent of the user's configuration: start learning them at once rather
+# than after config.user passes (keeps the critical path to the configuration chain).
+PRE: tuple[Resource[Any], ...] = (LIVE, AGENT_CONFIG)
 BUSY_STATES = {"engaged", "connected", "hold", "consulting", "conferencing", "wrapup", "monitoring"}
 RONA_CAUSES = (
     "usual causes: Desktop (WebRTC) telephony without microphone/notification permission in the "
@@ -67,98 +80,145 @@ async def _rows(ctx: CheckContext) -> Sessions | Outcome:
         )
 
 
-def _logged_in(rows: Sessions, ci: str) -> list[Json]:
-    return rows.by_agent.get(ci, [])
-
-
 def _digits(number: str) -> str:
     return re.sub(r"\D", "", number or "")
 
 
-@check(
-    "session.active",
-    Layer.SESSION,
-    "Existing session",
-    requires=("config.user",),
-    scope=U,
-    prefetch=PRE,
-)
-async def active(ctx: CheckContext) -> Outcome:
-    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
+@dataclass(frozen=True)
+class View:
+    """One live session of the diagnosed user, from activities or from the reload probe."""
+
+    dn: str
+    team: str
+    state: str
+    busy: tuple[str, ...]  # interaction ids or busy channel states
+    rona: bool
+    session_id: str = ""
+
+
+def _from_activity(row: Json) -> View:
+    state = str(row.get("currentState") or "")
+    busy = row.get("taskId") or (state.lower() in BUSY_STATES and state)
+    rona = "rona" in (state.lower(), str(row.get("idleCodeName")).lower())
+    team = str(row.get("teamName") or row.get("teamId") or "")
+    dn, sid = str(row.get("agentDn") or ""), str(row.get("agentSessionId") or "")
+    return View(dn, team, state, (str(busy),) if busy else (), rona, sid)
+
+
+def _from_reload(data: Json, teams: dict[str, str]) -> View:
+    state = str(data.get("subStatus") or data.get("status") or "")
+    reason = str(data.get("lastStateChangeReason") or "")
+    team_id = str(data.get("teamId") or "")
+    return View(
+        dn=str(data.get("dn") or data.get("dialNumber") or ""),
+        team=teams.get(team_id, team_id),
+        state=state,
+        busy=tuple(str(i) for i in data.get("interactionIds") or ()),
+        rona="RONA" in (state.upper(), reason.upper()),
+        session_id=str(data.get("agentSessionId") or ""),
+    )
+
+
+async def _probe(ctx: CheckContext) -> Json | None:
+    """The profile's own station session through login's reload probe (no login, works with
+    an agent token): subscribe without force, open the socket, POST reload, read the answer."""
+    from wxcc_desk.station import Station
+    from wxcc_desk.station_status import probe
+
+    st, p = ctx.state, ctx.state.profile
+    station = Station(
+        name=p.name, api_url=p.api_url, identity_url=p.identity_url, status_url=p.status_url,
+        region=p.region, http=authed(ctx), tls=st.extras["tls"], tracker=st.extras["tracker"],
+        trace=st.extras["trace"], state_dir=st.extras["state_dir"],
+        outcome_timeout=p.timeouts.outcome, user=p.user,
+    )  # fmt: skip
+    data, _reason = await probe(station)
+    return data
+
+
+RELOAD: Resource[Json | None] = Resource("reload-probe", _probe, Scope.RUN, host_role="api")
+
+
+async def _views(ctx: CheckContext) -> list[View] | Outcome:
+    """The diagnosed user's live sessions: activities for other users (admin token), the
+    reload probe for the profile's own user."""
+    cfg = await ctx.get(AGENT_CONFIG)
+    if ctx.subject is None or not ctx.subject.admin:
+        data = await ctx.get(RELOAD)
+        teams = {t.id: t.name for t in cfg.teams}
+        return [_from_reload(data, teams)] if data else []
+    rows = await _rows(ctx)
     if isinstance(rows, Outcome):
         return rows
-    mine = _logged_in(rows, cfg.ci_user_id)
-    if not mine:
+    return [_from_activity(r) for r in rows.by_agent.get(cfg.ci_user_id, [])]
+
+
+@check("session.active", Layer.SESSION, "Existing session", requires=("config.user",),
+       scope=U, prefetch=PRE)  # fmt: skip
+async def active(ctx: CheckContext) -> Outcome:
+    views, cfg = await _views(ctx), await ctx.get(AGENT_CONFIG)
+    if isinstance(views, Outcome):
+        return views
+    if not views:
         return Outcome.ok("not logged in anywhere")
-    row = mine[0]
-    spec = subject_spec(ctx, cfg)
-    same = _digits(str(row.get("agentDn"))) == _digits(spec.number)
-    where = "this dial number" if same else f"another device ({row.get('agentDn') or 'browser'})"
-    takeover = ctx.state.profile.multi_login == "takeover"
+    view = views[0]
+    same = _digits(view.dn) == _digits(subject_spec(ctx, cfg).number)
+    where = "this dial number" if same else f"another device ({view.dn or 'browser'})"
+    return Outcome.warn(
+        f"already logged in on {where}, team {view.team}, state {view.state}",
+        _active_fix(ctx),
+        session_id=view.session_id,
+    )
+
+
+def _active_fix(ctx: CheckContext) -> str:
     if ctx.subject is not None and ctx.subject.admin:
-        fix = (
+        return (
             "if that session is stale, sign it out from Supervisor Desktop (or the agent runs "
             "`wxcc-desk logout`); a new login with `multi_login: takeover` replaces it"
         )
-    elif takeover:
-        fix = "login will take it over (multi_login: takeover)"
-    else:
-        fix = (
-            f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile "
-            "key `multi_login: takeover`"
-        )
-    return Outcome.warn(
-        f"already logged in on {where}, team {row.get('teamName') or row.get('teamId')}, "
-        f"state {row.get('currentState')}",
-        fix,
-        session_id=row.get("agentSessionId"),
+    if ctx.state.profile.multi_login == "takeover":
+        return "login will take it over (multi_login: takeover)"
+    return (
+        f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile key "
+        "`multi_login: takeover`"
     )
 
 
 @check("session.rona", Layer.SESSION, "RONA", requires=("config.user",), scope=U, prefetch=PRE)
 async def rona(ctx: CheckContext) -> Outcome:
-    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
-    if isinstance(rows, Outcome):
-        return rows
-    hit = [
-        r
-        for r in _logged_in(rows, cfg.ci_user_id)
-        if "rona" in (str(r.get("currentState")).lower(), str(r.get("idleCodeName")).lower())
-    ]
-    if not hit:
+    views = await _views(ctx)
+    if isinstance(views, Outcome):
+        return views
+    if not any(v.rona for v in views):
         return Outcome.ok("not in RONA")
     return Outcome.warn(
         "the agent is in RONA (a contact rang with no answer, so routing stopped)",
         "fix the cause, then set the agent Available; share the tracking IDs below with "
         "support if it repeats",
         detail=RONA_CAUSES,
-        reason=hit[0].get("reason"),
     )
 
 
 @check("session.interactions", Layer.SESSION, "Interactions blocking logout",
        requires=("config.user",), scope=U, prefetch=PRE)  # fmt: skip
 async def interactions(ctx: CheckContext) -> Outcome:
-    rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
-    if isinstance(rows, Outcome):
-        return rows
-    busy = [
-        r
-        for r in _logged_in(rows, cfg.ci_user_id)
-        if r.get("taskId") or str(r.get("currentState")).lower() in BUSY_STATES
-    ]
+    views = await _views(ctx)
+    if isinstance(views, Outcome):
+        return views
+    busy = [b for v in views for b in v.busy]
     if not busy:
         return Outcome.ok("no active interactions or monitoring")
-    kinds = sorted({str(r.get("channelType") or r.get("currentState")) for r in busy})
     return Outcome.warn(
-        f"{len(busy)} active interactions or monitoring ({', '.join(kinds)}): logout is refused "
-        "until they end",
+        f"{len(busy)} active interactions or monitoring ({', '.join(busy[:3])}): logout is "
+        "refused until they end",
         "finish or transfer the interactions and stop monitoring, then log out",
+        interactions=busy,
     )
 
 
 @check("dial_number.unique", Layer.DIAL_NUMBER, "Dial number not in use",
-       requires=("dial_number.rules",), scope=U, prefetch=PRE)  # fmt: skip
+       requires=("dial_number.rules",), scope=U, prefetch=(SESSIONS, AGENT_CONFIG))  # fmt: skip
 async def unique(ctx: CheckContext) -> Outcome:
     rows, cfg = await _rows(ctx), await ctx.get(AGENT_CONFIG)
     if isinstance(rows, Outcome):
