@@ -136,7 +136,7 @@ def _render(
     summary = actx.env.get("GITHUB_STEP_SUMMARY")
     if summary:
         _write(Path(summary), md, append=True)
-    if actx.env.get("GITHUB_ACTIONS") == "true":
+    if actx.env.get("GITHUB_ACTIONS"):
         for line in reports.gh_annotations(report):
             actx.out.say(line)
     if bundle:
