@@ -8,12 +8,11 @@ socket.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wxcc_desk.api import agents
+from wxcc_desk.api import agents, settle
 from wxcc_desk.api.config import aux_code, list_aux_codes, list_teams
 from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import LOGOUT, STATE_CHANGE, NotificationSocket
@@ -56,7 +55,7 @@ async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
 
 async def status(st: Station) -> StatusReport:
     st.step("learning the token's user, the station session and the service status")
-    me, banner, (data, reason) = await asyncio.gather(
+    me, banner, (data, reason) = await settle(
         get_me(st.http, st.identity_url),
         fetch_banner(st.http, st.status_url, st.region),
         probe(st),
@@ -81,7 +80,7 @@ async def _names(
     """Team and idle-code names for the ids the session carries; best effort."""
     team_id, aux_id = str(data.get("teamId") or ""), str(data.get("auxCodeId") or "")
     try:
-        teams, codes = await asyncio.gather(
+        teams, codes = await settle(
             list_teams(st.http, st.api_url, org_id, [team_id] if team_id else []),
             list_aux_codes(st.http, st.api_url, org_id),
         )

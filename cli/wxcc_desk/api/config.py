@@ -9,10 +9,10 @@ call it alone.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from wxcc_desk.api import settle
 from wxcc_desk.dialnumber import DnPolicy, plans_from_rows
 from wxcc_desk.errors import ConfigError, NetworkError, WxccError
 from wxcc_desk.http import Http
@@ -190,7 +190,7 @@ async def _all_pages(http: Http, url: str, what: str, params: dict[str, str]) ->
     rows = _rows(first)
     pages = _total_pages(first)
     if pages > 1:
-        rest = await asyncio.gather(
+        rest = await settle(
             *(
                 _get(http, url, what, params={**params, "page": str(n), "pageSize": str(_PAGE)})
                 for n in range(1, min(pages, _MAX_PAGES))
@@ -218,7 +218,7 @@ def _total_pages(body: Any) -> int:
 async def load_agent_config(http: Http, api_url: str, org_id: str, ci_user_id: str) -> AgentConfig:
     """Two round trips: the user with the org-level reads beside it (they need only the org id),
     then the user's own objects in parallel."""
-    user, org, settings, tenant, aux = await asyncio.gather(
+    user, org, settings, tenant, aux = await settle(
         get_user_by_ci(http, api_url, org_id, ci_user_id),
         get_organization(http, api_url, org_id),
         get_org_settings(http, api_url, org_id),
@@ -232,7 +232,7 @@ async def load_agent_config(http: Http, api_url: str, org_id: str, ci_user_id: s
             hint="assign one in Control Hub (Users > the user > Contact Center)",
             code="NO_DESKTOP_PROFILE",
         )
-    profile, site, teams, plans = await asyncio.gather(
+    profile, site, teams, plans = await settle(
         get_agent_profile(http, api_url, org_id, profile_id),
         _optional_site(http, api_url, org_id, str(user.get("siteId") or "")),
         list_teams(http, api_url, org_id, [str(t) for t in user.get("teamIds") or []]),
