@@ -82,3 +82,23 @@ def test_bundle_has_everything_and_no_secret(tmp_path: Path) -> None:
     assert CANARY.encode() not in blob
     assert b"Bearer" not in blob
     assert CANARY not in run.stdout + run.stderr
+
+
+def test_json_keys_are_stable(tmp_path: Path) -> None:
+    with serve_https(None) as url:
+        run = run_cli(["diagnose", "-p", str(write_profile(tmp_path, api=url)), "--json",
+                       "--check", "network.api.http"])  # fmt: skip
+    doc = run.doc
+    assert set(doc) == {
+        "schema", "ok", "exit_code", "profile", "run_id", "mode", "counts", "duration_ms",
+        "checks", "users", "causes", "tracking", "tool",
+    }  # fmt: skip
+    assert doc["schema"] == "wxcc-desk/diagnose/v1"
+    assert set(doc["counts"]) == {"pass", "warn", "fail", "skip", "crashed"}
+    assert set(doc["checks"][0]) == {
+        "id", "layer", "title", "status", "summary", "detail", "remediation", "tracking_ids",
+        "duration_ms", "facts", "subject",
+    }  # fmt: skip
+    assert doc["ok"] is True
+    assert doc["exit_code"] == 0
+    assert set(doc["tool"]) == {"version", "python", "platform", "implementation"}
