@@ -352,3 +352,23 @@ async def get_user(http: Http, api_url: str, org_id: str, user_id: str) -> Json:
 
     Added by the diagnose engineer."""
     return await _get(http, f"{_org(api_url, org_id)}/user/{user_id}", "read a Contact Center user")
+
+
+async def get_multimedia_profile(http: Http, api_url: str, org_id: str, profile_id: str) -> Json:
+    """A multimedia profile (channel counts). Added by the diagnose engineer."""
+    return await _get(
+        http,
+        f"{_org(api_url, org_id)}/multimedia-profile/{profile_id}",
+        "read the multimedia profile",
+        hint="assign an existing multimedia profile to the user, team or site in Control Hub",
+    )
+
+
+async def get_skill_profile(http: Http, api_url: str, org_id: str, profile_id: str) -> Json:
+    """A skill profile. Added by the diagnose engineer."""
+    return await _get(
+        http,
+        f"{_org(api_url, org_id)}/skill-profile/{profile_id}",
+        "read the skill profile",
+        hint="assign an existing skill profile to the user in Control Hub",
+    )
