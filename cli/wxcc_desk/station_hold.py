@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import time
 
 from wxcc_desk.api import notifications
@@ -28,6 +29,7 @@ def _event(st: Station, kind: str, text: str) -> None:
 
 async def hold_session(st: Station, sock: NotificationSocket, duration: float) -> None:
     """Relay events until the duration ends (0 = until cancelled); Ctrl-C ends it cleanly."""
+    stop_on_sigterm()  # first, so a signal sent once the step line shows is handled
     st.step("holding the session (keepalives every 4 s); interrupt to stop")
     try:
         await asyncio.wait_for(_hold(st, sock), duration if duration > 0 else None)
@@ -39,6 +41,15 @@ async def hold_session(st: Station, sock: NotificationSocket, duration: float) -
         if task is not None:
             task.uncancel()
         _event(st, "closed", "hold interrupted; closing")
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a service manager stopping the hold) ends it like Ctrl-C: cleanly."""
+    task = asyncio.current_task()
+    if task is None:
+        return
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, threads
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
 
 async def _hold(st: Station, first: NotificationSocket) -> None:

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.station.conftest import PROFILE, Result, run_cli
 from tests.support.sandbox_fixtures import MakeSandbox
 from wxcc_desk.sandbox import SandboxHandle
@@ -84,8 +86,9 @@ def test_takeover_closes_the_held_session_with_a_clear_error(sandbox: SandboxHan
     assert "signed in elsewhere" in held.err and "--takeover" in held.err
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
-    sandbox: SandboxHandle,
+    sandbox: SandboxHandle, sig: signal.Signals
 ) -> None:
     env = {
         **os.environ,
@@ -102,8 +105,15 @@ def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
     )
     try:
         _wait_connected(sandbox, 20)
-        proc.send_signal(signal.SIGINT)
+        assert proc.stderr is not None
+        seen = ""
+        while "holding the session" not in seen:  # the hold (and its handlers) has begun
+            line = proc.stderr.readline()
+            assert line, "the run ended before holding"
+            seen += line
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=15)
+        err = seen + err
     finally:
         if proc.poll() is None:
             proc.kill()
