@@ -116,3 +116,26 @@ def test_org_without_contact_center_tenant(tmp_path: Path) -> None:
     assert "404" in org["summary"]
     assert org["remediation"]
     assert org["tracking_ids"]
+
+
+def test_multimedia_profile_without_voice(broken: Any, tmp_path: Path) -> None:
+    run = _as(broken, tmp_path, "chatty@broken.example", "+14085552004")
+    mm = run.check("config.profiles")
+    assert mm["status"] == "warn"
+    assert "Chat Only allows no telephony" in mm["summary"]
+
+
+def test_multimedia_and_skill_profiles_present(broken: Any, tmp_path: Path) -> None:
+    run = _as(broken, tmp_path, "closed@broken.example", "+14085552001")
+    mm = run.check("config.profiles")
+    assert mm["status"] == "pass"
+    assert "Voice" in mm["summary"]
+
+
+def test_missing_skill_profile(tmp_path: Path) -> None:
+    with run_sandbox(BROKEN, faults=["error=404,path=/organization/*/skill-profile/*"]) as sbx:
+        run = _as(sbx, tmp_path, "chatty@broken.example", "+14085552004")
+    mm = run.check("config.profiles")
+    assert mm["status"] == "fail"
+    assert "skill profile" in mm["summary"]
+    assert "skill profile" in mm["remediation"]

@@ -8,11 +8,12 @@ dial number, any usable team, the roles the configuration grants.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Scope, check
-from wxcc_desk.checks.data import AGENT_CONFIG
+from wxcc_desk.checks.data import AGENT_CONFIG, by_id
 
 if TYPE_CHECKING:
     from wxcc_desk.api.config import AgentConfig, Team
@@ -130,16 +131,28 @@ async def media_profiles(ctx: CheckContext) -> Outcome:
     # The SDK's order: the user's own, else the first team's, else the site's.
     team_mm = [t.get("multiMediaProfileId") for t in cfg.raw.get("teams") or ()]
     site_mm = (cfg.raw.get("site") or {}).get("multimediaProfileId")
-    mm = next((x for x in [user.get("multimediaProfileId"), *team_mm, site_mm] if x), None)
-    if not mm:
+    mm_id = next((x for x in [user.get("multimediaProfileId"), *team_mm, site_mm] if x), None)
+    if not mm_id:
         return Outcome.fail(
             "no multimedia profile on the user, their teams or their site",
             "Control Hub > Contact Center > Multimedia Profiles: assign one to the user, team "
             "or site",
         )
-    skill = user.get("skillProfileId")
-    note = f"skill profile {skill}" if skill else "no skill profile (routing by team only)"
-    return Outcome.ok(f"multimedia profile {mm}; {note}", multimedia_profile=mm)
+    skill_id = user.get("skillProfileId")
+    reads = [ctx.get(by_id("multimedia", str(mm_id)))]
+    if skill_id:
+        reads.append(ctx.get(by_id("skill", str(skill_id))))
+    mm, *skill = await asyncio.gather(*reads)
+    note = f"skill profile {skill[0].get('name')}" if skill else "no skill profile (team routing)"
+    name = mm.get("name") or mm_id
+    if not mm.get("telephony") and "agent" in subject_spec(ctx, cfg).roles:
+        return Outcome.warn(
+            f"multimedia profile {name} allows no telephony: the station can log in but "
+            "receives no calls",
+            "Control Hub > Contact Center > Multimedia Profiles: allow at least one voice "
+            "contact, or assign another profile",
+        )
+    return Outcome.ok(f"multimedia profile {name} (voice {mm.get('telephony')}); {note}")
 
 
 @check("config.idle_codes", Layer.CONFIG, "Idle codes", requires=("config.user",), scope=U)

@@ -208,3 +208,16 @@ async def user_record(ctx: CheckContext, user_id: str) -> Json:
 
     org = (await ctx.get(ME)).org_id
     return await get_user(authed(ctx), api_url(ctx), org, user_id)
+
+
+def by_id(kind: str, item_id: str) -> Resource[Json]:
+    """A multimedia or skill profile by id, read once per run however many users share it."""
+
+    async def load(ctx: CheckContext) -> Json:
+        from wxcc_desk.api import config as c
+
+        get = {"multimedia": c.get_multimedia_profile, "skill": c.get_skill_profile}[kind]
+        org = (await ctx.get(ME)).org_id
+        return await get(authed(ctx), api_url(ctx), org, item_id)
+
+    return Resource(f"{kind}-profile:{item_id}", load, Scope.RUN, host_role="api")
