@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from cryptography import x509
@@ -121,9 +122,17 @@ async def _start_app(app: web.Application, ctx: ssl.SSLContext | None) -> tuple[
     return port, runner.cleanup
 
 
+@dataclass
+class Proxy:
+    url: str
+    seen: list[str] = field(default_factory=list)  # "CONNECT host:port" or "GET http://..."
+
+
 @contextmanager
-def connect_proxy(refuse: bool = False) -> Iterator[str]:
-    """A CONNECT-only HTTP proxy; `refuse` answers 403 to every CONNECT."""
+def connect_proxy(refuse: bool = False) -> Iterator[Proxy]:
+    """An HTTP proxy: CONNECT tunnels and absolute-form plain HTTP requests; `refuse` answers
+    403 to everything. Records each request line it handled."""
+    proxy = Proxy("")
 
     async def pipe(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         try:
@@ -137,13 +146,22 @@ def connect_proxy(refuse: bool = False) -> Iterator[str]:
 
     async def client(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         head = await r.readuntil(b"\r\n\r\n")
-        host, port = head.split()[1].decode().rsplit(":", 1)
+        line = head.split(b"\r\n", 1)[0].decode()
+        method, target, _ = line.split(" ", 2)
+        proxy.seen.append(f"{method} {target}")
         if refuse:
             w.write(b"HTTP/1.1 403 Forbidden\r\n\r\n")
             w.close()
             return
-        ur, uw = await asyncio.open_connection(host, int(port))
-        w.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            ur, uw = await asyncio.open_connection(host, int(port))
+            w.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:  # absolute-form: forward in origin-form
+            parts = urlsplit(target)
+            ur, uw = await asyncio.open_connection(parts.hostname, parts.port or 80)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            uw.write(head.replace(target.encode(), path.encode(), 1))
         await asyncio.gather(pipe(r, uw), pipe(ur, w))
 
     async def start() -> tuple[int, object]:
@@ -155,7 +173,8 @@ def connect_proxy(refuse: bool = False) -> Iterator[str]:
         return server.sockets[0].getsockname()[1], stop
 
     with _in_thread(start) as port:
-        yield f"http://127.0.0.1:{port}"
+        proxy.url = f"http://127.0.0.1:{port}"
+        yield proxy
 
 
 @contextmanager

@@ -102,10 +102,12 @@ def test_clock_skew_warns_then_fails(tmp_path: Path) -> None:
 def test_tls_through_connect_proxy(tmp_path: Path, ca: Any) -> None:
     with serve_https(ca.server_context()) as url, connect_proxy() as proxy:
         prof = write_profile(tmp_path, api=url.replace("127.0.0.1", "localhost"), trust=str(ca.pem))
-        run = _diag(prof, env={"HTTPS_PROXY": proxy.replace("http://", "http://u:pw@")})
+        run = _diag(prof, env={"HTTPS_PROXY": proxy.url.replace("http://", "http://u:pw@")})
     tls = run.check("network.api.tls")
     assert tls["status"] == "pass", tls
     assert "via proxy" in run.check("network.api.tcp")["summary"]
+    # the HTTP probe went through the proxy too (the run's own environment decides)
+    assert sum(x.startswith("CONNECT localhost:") for x in proxy.seen) >= 3
     proxy_check = run.check("local.proxy")
     assert proxy_check["status"] == "pass"
     assert "api via" in proxy_check["summary"]
@@ -115,7 +117,7 @@ def test_tls_through_connect_proxy(tmp_path: Path, ca: Any) -> None:
 def test_proxy_refusing_connect(tmp_path: Path, ca: Any) -> None:
     with serve_https(ca.server_context()) as url, connect_proxy(refuse=True) as proxy:
         prof = write_profile(tmp_path, api=url.replace("127.0.0.1", "localhost"), trust=str(ca.pem))
-        run = _diag(prof, env={"HTTPS_PROXY": proxy})
+        run = _diag(prof, env={"HTTPS_PROXY": proxy.url})
     tcp = run.check("network.api.tcp")
     assert tcp["status"] == "fail"
     assert "proxy refused CONNECT" in tcp["summary"]
@@ -140,3 +142,16 @@ def test_keyring_usable_and_unusable(tmp_path: Path, request: Any) -> None:
     assert "not usable" in bad["summary"]
     assert bad["remediation"]
     assert "other backends" in bad["detail"]
+
+
+def test_token_bearing_requests_follow_the_proxy(tmp_path: Path) -> None:
+    from wxcc_desk.sandbox import run_sandbox
+
+    with run_sandbox() as sbx, connect_proxy() as proxy:
+        prof = write_profile(tmp_path, api=sbx.url)
+        env = {"HTTP_PROXY": proxy.url, "WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
+        run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "config.team"], env=env)
+    assert run.status("config.team") == "pass", run.check("config.team")
+    # the proxy logs the first request of each connection (later ones reuse it)
+    assert any("/v1/people/me" in x for x in proxy.seen)
+    assert any("/organization/" in x for x in proxy.seen)

@@ -34,23 +34,26 @@ async def open_clients(
     if state.profile is None:
         yield state
         return
-    import httpx
-
     from wxcc_desk.checks.ratelimit import bucket_for, limited_transport
+    from wxcc_desk.checks.routing import routed_transport
     from wxcc_desk.http import TlsChoice, make_http
 
     context = state.profile.tls.ssl_context()
     tls = TlsChoice(context, f"TLS: {state.profile.tls.trust}")
-    # The token bucket paces the token-bearing requests (what the tenant's limit counts);
-    # the anonymous probes and status page use a plain transport.
+    # Both clients route through the proxies the run's environment names (checks/routing.py);
+    # the token bucket paces only the token-bearing requests (what the tenant's limit counts).
     bucket = bucket_for(opts.rate_per_minute)
     state.extras["bucket"] = bucket
     state.paused_s = bucket.paused_seconds
     state.extras["trace"] = actx.trace_line
     state.extras.update(tls=tls, tracker=actx.tracker, state_dir=actx.state_dir)
-    transport = limited_transport(httpx.AsyncHTTPTransport(verify=context), bucket)
+    transport = limited_transport(routed_transport(context, actx.env), bucket)
     state.http = make_http(
-        tracker=actx.tracker, trace=actx.trace_line, tls=tls, timeouts=_timeouts(state)
+        tracker=actx.tracker,
+        trace=actx.trace_line,
+        tls=tls,
+        timeouts=_timeouts(state),
+        transport=routed_transport(context, actx.env),
     )
     authed = _authed_client(actx, state, tls, transport)
     try:

@@ -43,15 +43,18 @@ class Target:
         return f"{self.host}:{self.port}{via}"
 
 
-def proxy_for(url: str, env: Mapping[str, str]) -> str:
-    """The proxy URL the environment applies to `url` ("" for none), credentials removed."""
+def proxy_for(url: str, env: Mapping[str, str], *, with_credentials: bool = False) -> str:
+    """The proxy URL the environment applies to `url` ("" for none); credentials removed
+    unless asked for (only to connect, never to show)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if _bypassed(host, _env(env, "NO_PROXY")):
         return ""
     scheme = "https" if parts.scheme in ("https", "wss") else "http"
     proxy = _env(env, f"{scheme.upper()}_PROXY") or _env(env, "ALL_PROXY")
-    return strip_credentials(proxy) if proxy else ""
+    if not proxy or with_credentials:
+        return proxy
+    return strip_credentials(proxy)
 
 
 def _env(env: Mapping[str, str], name: str) -> str:
