@@ -125,3 +125,30 @@ def test_any_text_loads_or_fails_with_one_line(text: str) -> None:
         parse_tenant(text, "fuzz.yaml")
     except TenantError as err:
         assert "\n" not in str(err)
+
+
+def _default_doc() -> dict:
+    from importlib import resources
+
+    text = resources.files("wxcc_desk.sandbox").joinpath("default_tenant.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_mutated_default_tenant_loads_or_fails_with_one_line(data: st.DataObject) -> None:
+    doc = _default_doc()
+    section = data.draw(st.sampled_from(sorted(doc)))
+    node = doc[section]
+    if isinstance(node, list) and node:
+        node = node[data.draw(st.integers(0, len(node) - 1))]
+    if isinstance(node, dict) and node:
+        key = data.draw(st.sampled_from(sorted(node)))
+        node[key] = data.draw(json_values)
+    else:
+        doc[section] = data.draw(json_values)
+    try:
+        parse_tenant(yaml.safe_dump(doc), "mutated.yaml")
+    except TenantError as err:
+        message = str(err)
+        assert message.startswith("mutated.yaml:") and "\n" not in message
