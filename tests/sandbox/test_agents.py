@@ -365,6 +365,11 @@ def test_activities_show_who_holds_which_number(sandbox: SandboxHandle, run) -> 
             )
             == 1
         )
+        both = admin.get(
+            "/v1/agents/activities",
+            params=[("from", "0"), ("agentIds", "x"), ("agentIds", alice_id)],
+        )
+        assert [row["agentId"] for row in both.json()["data"]] == [alice_id]
         missing = admin.get("/v1/agents/activities")
         assert missing.status_code == 400
         assert_spec(missing)

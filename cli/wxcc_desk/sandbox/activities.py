@@ -29,10 +29,10 @@ def _int(query: Any, key: str, default: int | None, lo: int, hi: int) -> int | N
 
 
 def _ids(query: Any, key: str) -> set[str] | None:
-    raw = query.get(key)
-    if not raw:
+    # Comma-separated (as documented) or repeated parameters (the spec's array form).
+    ids = {v for raw in query.getall(key, []) for v in raw.split(",") if v}
+    if not ids:
         return None
-    ids = {v for v in raw.split(",") if v}
     if len(ids) > 100:
         raise ApiError(400, f"{key} accepts at most 100 ids.")
     return ids
