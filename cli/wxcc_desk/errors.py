@@ -22,6 +22,15 @@ class ExitCode(IntEnum):
     INTERNAL = 70  # a bug in wxcc-desk
 
 
+def printable_line(text: str) -> str:
+    """One printable line: user-supplied names (paths, profile names, server text) may carry
+    control characters or newlines, which must neither break the one-line contract nor reach
+    the terminal as escape sequences."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class WxccError(Exception):
     """An expected failure: a one-line message, the fix, and the tracking IDs support needs.
 
@@ -40,6 +49,7 @@ class WxccError(Exception):
         code: str | None = None,
         tracking_ids: tuple[str, ...] | list[str] = (),
     ) -> None:
+        message, hint = printable_line(message), printable_line(hint)
         super().__init__(message)
         self.message = message
         self.hint = hint
