@@ -126,6 +126,12 @@ def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> Logi
                 f"the token was not saved ({saved.reason}); status and logout "
                 "will need WXCC_ACCESS_TOKEN"
             )
+    elif tokens is not None and tokens.source == "env":
+        # Like gh with GH_TOKEN: an environment token is the caller's to keep, never copied.
+        warnings.append(
+            "the token from WXCC_ACCESS_TOKEN was used for this run and not stored; "
+            "status and logout need it too (or store one with --with-token)"
+        )
     if recalled.reason and profile.remember:
         warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
     result.warnings.extend(warnings)

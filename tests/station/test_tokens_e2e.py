@@ -98,3 +98,10 @@ def test_web_sign_in_then_login(sandbox: SandboxHandle) -> None:
     assert res.code == 0, res.err
     assert res.json()["session"]["team"] == "Support"
     assert "access_token" in (Keystore().get("sandbox", "tokens") or "")
+
+
+def test_environment_token_is_used_and_said_not_stored(sandbox: SandboxHandle) -> None:
+    result = run_cli(sandbox, "login", "-p", PROFILE)
+    assert result.code == 0, result.err
+    assert "WXCC_ACCESS_TOKEN was used for this run and not stored" in result.err
+    assert Keystore().get("sandbox", "tokens") is None
