@@ -134,7 +134,7 @@ async def request_device_code(
     if resp.status_code != 200:
         err = parse_error(resp)
         raise as_wxcc_error(err, "start the Microsoft sign-in")
-    body = _json(resp, "start the Microsoft sign-in")
+    body = json_object(resp, "start the Microsoft sign-in")
     return DeviceAuthorization(
         device_code=str(body["device_code"]),
         user_code=str(body["user_code"]),
@@ -219,7 +219,7 @@ async def get_openid_configuration(http: Http, ep: Endpoints) -> dict[str, Any]:
         ) from None
     if resp.status_code != 200:
         raise as_wxcc_error(parse_error(resp), what)
-    return _json(resp, what)
+    return json_object(resp, what)
 
 
 def _int(value: Any, default: int) -> int:
@@ -229,7 +229,15 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-def _json(resp: httpx.Response, what: str) -> dict[str, Any]:
+def json_object(
+    resp: httpx.Response,
+    what: str,
+    *,
+    key: str = "teams.authority_url",
+    tracking_ids: list[str] | tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The JSON object a Microsoft endpoint answered, or a NetworkError naming the profile key
+    whose URL answered something else (often a proxy or a login page)."""
     try:
         body = resp.json()
     except ValueError:
@@ -237,8 +245,9 @@ def _json(resp: httpx.Response, what: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise NetworkError(
             f"could not {what}: the answer was not JSON (HTTP {resp.status_code})",
-            hint="check `teams.authority_url`: a proxy or login page may be answering",
+            hint=f"check `{key}`: a proxy or login page may be answering",
             code="BAD_RESPONSE",
+            tracking_ids=tracking_ids,
         )
     return body
 

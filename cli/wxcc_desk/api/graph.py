@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from wxcc_desk.api.entra import json_object
 from wxcc_desk.errors import AuthError, NetworkError, RejectedError, WxccError
 from wxcc_desk.http import Http, require_secure
 
@@ -82,18 +83,7 @@ async def _get(http: Http, url: str, what: str) -> dict[str, Any]:
         http.tracker.record_server_id(tid)
     if resp.status_code != 200:
         raise graph_error(resp, what, ids)
-    try:
-        body = resp.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise NetworkError(
-            f"could not {what}: the answer was not JSON",
-            hint="check `teams.graph_url`",
-            code="BAD_RESPONSE",
-            tracking_ids=ids,
-        )
-    return body
+    return json_object(resp, what, key="teams.graph_url", tracking_ids=ids)
 
 
 def request_ids(resp: httpx.Response) -> list[str]:
