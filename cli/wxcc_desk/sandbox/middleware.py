@@ -95,7 +95,7 @@ async def _guarded(request: web.Request, handler: Handler, world: World) -> web.
             continue
         if fault.kind == "drop":
             _drop(request)
-        raise ApiError(fault.int_value, f"Injected fault {fault.spec!r}.")
+        raise ApiError(fault.int_value, f"Injected fault {fault.spec!r}.", headers=fault.headers)
     _rate_limit(request, world)
     return await handler(request)
 
@@ -144,6 +144,7 @@ async def _record(request: web.Request, world: World) -> RecordedRequest:
         headers=headers,
         body=_body(raw, request.content_type),
         raw_body=raw,
+        received=time.perf_counter(),
     )
     world.requests.append(record)
     return record
@@ -164,6 +165,7 @@ def _body(raw: bytes, content_type: str) -> Any:
 
 def _finish(record: RecordedRequest, response: web.StreamResponse) -> None:
     record.status = response.status
+    record.answered = time.perf_counter()
     record.response_headers = dict(response.headers)
     if isinstance(response, web.Response) and response.body is not None:
         body = response.body

@@ -111,6 +111,10 @@ class RecordedRequest:
     status: int = 0
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: Any = None
+    # time.perf_counter() when the request arrived and when its answer was ready (benchmarks
+    # derive the client's sequential round trips from these)
+    received: float = 0.0
+    answered: float = 0.0
 
 
 @dataclass
