@@ -21,9 +21,16 @@ _pending: set[asyncio.Task[Any]] = set()
 def deliver(world: World, ci_user_ids: list[str], frame: dict[str, Any]) -> None:
     """Send after the 202 has gone out, as the real service does; state already changed."""
     for ci in dict.fromkeys(ci_user_ids):
-        task = asyncio.get_running_loop().create_task(emit(world, ci, frame))
+        task = asyncio.get_running_loop().create_task(_later(world, ci, frame))
         _pending.add(task)
         task.add_done_callback(_pending.discard)
+
+
+async def _later(world: World, ci: str, frame: dict[str, Any]) -> None:
+    # --latency-ms delays the outcome event too: a request and its outcome are two round trips.
+    if world.latency_ms:
+        await asyncio.sleep(world.latency_ms / 1000)
+    await emit(world, ci, frame)
 
 
 def accepted() -> web.Response:
