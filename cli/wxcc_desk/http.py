@@ -10,6 +10,7 @@ state before trying again.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import ssl
 import time
@@ -94,7 +95,7 @@ def choose_tls(trust: str, ca_bundle: str | Path | None, source: str = "") -> Tl
     if ca_bundle is not None and (trust == "bundle" or trust not in ("os", "certifi")):
         where = f" ({source})" if source else ""
         try:
-            ctx = ssl.create_default_context(cafile=str(ca_bundle))
+            ctx = _bundle_context(str(ca_bundle))
         except (OSError, ssl.SSLError) as err:
             raise ConfigError(
                 f"cannot read the CA bundle {ca_bundle}{where}: {err}",
@@ -107,10 +108,32 @@ def choose_tls(trust: str, ca_bundle: str | Path | None, source: str = "") -> Tl
 
         ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return TlsChoice(ctx, "TLS: verifying with the OS trust store")
+    return TlsChoice(
+        _certifi_context(), "TLS: verifying with the certifi CA bundle (tls.trust: certifi)"
+    )
+
+
+# Parsing a CA bundle blocks the event loop ~15 ms and diagnose builds several clients at once,
+# so each bundle is parsed once per process (a context is safe to share; nobody alters it). The
+# key has the file's size and mtime: a rewritten bundle is read again.
+
+
+def _certifi_context() -> ssl.SSLContext:
     import certifi
 
-    ctx = ssl.create_default_context(cafile=certifi.where())
-    return TlsChoice(ctx, "TLS: verifying with the certifi CA bundle (tls.trust: certifi)")
+    return _bundle_context(certifi.where())
+
+
+def _bundle_context(path: str) -> ssl.SSLContext:
+    import os
+
+    info = os.stat(path)
+    return _parsed_bundle(path, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_bundle(path: str, _mtime_ns: int, _size: int) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=path)
 
 
 # --------------------------------------------------------------------------- client
