@@ -50,6 +50,7 @@ def _target(ctx: CheckContext) -> TeamsTarget:
     requires=("identity.token",),
     scope=Scope.USER,
     host_role="api",
+    prefetch=(AGENT_CONFIG, ORG_MS),  # both start at once: one round trip, not two
 )
 async def connector(ctx: CheckContext) -> Outcome:
     from wxcc_desk.teams_connector import decide
