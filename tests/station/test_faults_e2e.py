@@ -116,3 +116,18 @@ def test_slow_service_hits_the_request_timeout(make_sandbox: MakeSandbox) -> Non
     res = run_cli(sb, "status", "-p", PROFILE, env={"WXCC_TIMEOUT_REQUEST": "0.3"})
     assert res.code == 5
     assert "ReadTimeout" in res.err and "fix:" in res.err
+
+
+def test_429_on_login_waits_retry_after_and_logs_in_once(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["error=429,path=/v1/agents/login,times=1,retry-after=1"])
+    res = run_cli(sb, "-v", "login", "-p", PROFILE, "--json")
+    assert res.code == 0, res.err
+    logins = [r for r in sb.requests if r.method == "POST" and r.path == "/v1/agents/login"]
+    assert [r.status for r in logins] == [429, 202]
+    assert logins[0].response_headers["Retry-After"] == "1"
+    assert "retrying after 1.0s" in res.err  # the wait the header asked for
+    # a 429 was never processed, so nothing is learned and there is exactly one station
+    assert _count(sb, "POST", "/v1/agents/reload") == 0
+    (session,) = sb.sessions()["sessions"]
+    assert res.json()["session"]["session_id"] == session["session_id"]
+    assert res.json()["adopted"] is False

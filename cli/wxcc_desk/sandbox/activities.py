@@ -8,7 +8,7 @@ from aiohttp import web
 
 from wxcc_desk.sandbox.model import User
 from wxcc_desk.sandbox.respond import ApiError, authenticate, can_read_config
-from wxcc_desk.sandbox.world import WORLD, AgentSession, World
+from wxcc_desk.sandbox.world import WORLD, AgentSession, Interaction, World
 
 DAY_MS = 86_400_000
 
@@ -73,6 +73,35 @@ def activity(world: World, user: User, session: AgentSession) -> dict[str, Any]:
     }
 
 
+def task_activity(
+    world: World, user: User, session: AgentSession, item: Interaction
+) -> dict[str, Any]:
+    """An interaction (or supervisor monitoring) in progress: a task row (`isLogin: 0`) of the
+    same session, in the state that blocks logout (inferred: the spec shows only the fields)."""
+    row = activity(world, user, session)
+    row.update(
+        {
+            "channelId": f"{item.media}-{user.ci_user_id[:8]}-0",
+            "channelType": item.media,
+            "subChannelType": item.media,
+            "currentState": "monitoring" if item.monitoring else "connected",
+            "idleCode": "",
+            "idleCodeName": "",
+            "isLogin": 0,
+            "reason": "",
+            "taskId": item.id,
+        }
+    )
+    return row
+
+
+def _rows(world: World, session: AgentSession) -> list[dict[str, Any]]:
+    user = world.tenant.by_ci[session.ci_user_id]
+    login = activity(world, user, session)
+    tasks = [task_activity(world, user, session, i) for i in world.interactions_of(user.ci_user_id)]
+    return [login, *tasks]
+
+
 async def activities(request: web.Request) -> web.Response:
     user, info = authenticate(request, "cjp:config_read", "cjp:user")
     if not can_read_config(info, user):
@@ -93,10 +122,11 @@ async def activities(request: web.Request) -> web.Response:
         else list(world.sessions.values())
     )
     rows = [
-        activity(world, world.tenant.by_ci[s.ci_user_id], s)
+        row
         for s in sessions
         if (teams is None or s.team_id in teams) and (end is None or s.login_ts <= end)
+        for row in _rows(world, s)
     ]
-    rows.sort(key=lambda r: (r["startTime"], r["agentId"]))
+    rows.sort(key=lambda r: (r["startTime"], r["agentId"], r["isLogin"] == 0, r["taskId"]))
     body = {"meta": {"orgId": world.tenant.org.id}, "data": rows[page * size : (page + 1) * size]}
     return web.json_response(body)

@@ -51,7 +51,7 @@ def _page(request: web.Request) -> tuple[int, int]:
     return page, size
 
 
-def _filtered(
+def filtered(
     request: web.Request, docs: list[dict[str, Any]], tenant: Tenant
 ) -> list[dict[str, Any]]:
     """The RSQL subset the SDK sends: `field=in=(a,b)`, `field==v`, joined by `;` or ` and `."""
@@ -95,7 +95,7 @@ def _collection(kind: str) -> tuple[Any, Any, Any]:
         return web.json_response(render(tenant, item))
 
     def _all(request: web.Request, tenant: Tenant) -> list[dict[str, Any]]:
-        return _filtered(
+        return filtered(
             request, [render(tenant, x) for x in getattr(tenant, attr).values()], tenant
         )
 

@@ -11,6 +11,7 @@ from aiohttp import WSCloseCode, web
 
 from wxcc_desk.sandbox import states
 from wxcc_desk.sandbox.faults import FaultError, as_faults
+from wxcc_desk.sandbox.microsoft_state import MICROSOFT
 from wxcc_desk.sandbox.model import User
 from wxcc_desk.sandbox.notifications import emit, envelope
 from wxcc_desk.sandbox.respond import ApiError
@@ -69,6 +70,8 @@ async def reset(request: web.Request) -> web.Response:
     world.subscriptions.clear()
     world.user_subs.clear()
     world.reset()
+    if MICROSOFT in request.app:  # the Teams side starts over too (users and clock kept)
+        request.app[MICROSOFT].reset()
     return web.json_response({"reset": True})
 
 
@@ -186,6 +189,23 @@ async def _tokens(request: web.Request, *, revoke: bool) -> web.Response:
     return web.json_response({"expired": len(hit), "revoked": revoke})
 
 
+async def mint_token(request: web.Request) -> web.Response:
+    """A fresh access token of `email`, optionally naming another org (`org_id`) in its last
+    `_` part, as a token issued in another Webex org looks: `identity.org` must catch it."""
+    world = request.app[WORLD]
+    body = await _body(request)
+    user = _agent(world, body)
+    org_id = body.get("org_id") or world.tenant.org.id
+    if not isinstance(org_id, str) or not 1 <= len(org_id) <= 64 or "_" in org_id:
+        raise ApiError(400, "org_id must be an org uuid (no '_').")
+    info = world.issue_token(user, list(user.scopes))
+    if org_id != world.tenant.org.id:
+        del world.tokens[info.token]
+        info.token = info.token.rsplit("_", 1)[0] + "_" + org_id
+        world.tokens[info.token] = info
+    return web.json_response({"token": info.token, "email": user.email, "orgId": org_id})
+
+
 async def websocket_knobs(request: web.Request) -> web.Response:
     world = request.app[WORLD]
     body = await _body(request)
@@ -243,4 +263,5 @@ def register(app: web.Application) -> None:
     r.add_delete(f"{P}/faults", clear_faults)
     r.add_post(f"{P}/tokens/expire", expire_tokens)
     r.add_post(f"{P}/tokens/revoke", revoke_tokens)
+    r.add_post(f"{P}/tokens/mint", mint_token)
     r.add_post(f"{P}/websocket", websocket_knobs)

@@ -117,7 +117,8 @@ def site(t: m.Tenant, s: m.Site) -> dict[str, Any]:
         **_base(t.org.id, s.id),
         "name": s.name,
         "active": s.active,
-        "multimediaProfileId": s.multimedia_profile_id,
+        # SiteDTO requires the key; a site without a profile reads as "" (inferred).
+        "multimediaProfileId": s.multimedia_profile_id or "",
         "systemDefault": False,
     }
 

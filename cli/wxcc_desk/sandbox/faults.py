@@ -1,4 +1,4 @@
-"""Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N]`.
+"""Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N][,retry-after=S]`.
 
 Kinds (docs/sandbox.md has examples):
   error=CODE           answer CODE (4xx/5xx) with the spec's error body instead of the real answer
@@ -8,6 +8,9 @@ Kinds (docs/sandbox.md has examples):
   ws-withhold=EVENT    never send frames whose type or data.type is EVENT (e.g. Welcome)
   status=LEVEL:NAME    status page: mark the component whose name contains NAME as
                        LEVEL (degraded, partial, major, maintenance)
+
+`retry-after=S` sets the `Retry-After` header (seconds) of an injected error; a 429 always
+carries one (default 1 s), as Webex's rate limiter does.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import fnmatch
 import random
 from dataclasses import dataclass
 
+DEFAULT_RETRY_AFTER_S = 1
+OPTIONS = ("path", "method", "rate", "times", "retry-after")
 KINDS = ("error", "drop", "latency", "ws-drop-after", "ws-withhold", "status")
 STATUS_LEVELS = {
     "degraded": "degraded_performance",
@@ -37,7 +42,16 @@ class Fault:
     method: str = "*"
     rate: float = 1.0
     times: int | None = None
+    retry_after: int | None = None
     spec: str = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers of an injected error: 429s always say when to come back."""
+        seconds = self.retry_after
+        if seconds is None and self.kind == "error" and self.value == "429":
+            seconds = DEFAULT_RETRY_AFTER_S
+        return {} if seconds is None else {"Retry-After": str(seconds)}
 
     def matches(self, method: str, path: str) -> bool:
         if self.method not in ("*", method.upper()):
@@ -78,8 +92,8 @@ def _option(fault: Fault, part: str, spec: str) -> None:
     key, sep, value = part.partition("=")
     if not sep:
         raise FaultError(f"fault option {part!r} in {spec!r} must be KEY=VALUE")
-    if key not in ("path", "method", "rate", "times"):
-        raise FaultError(f"unknown fault option {key!r} in {spec!r}; use path, method, rate, times")
+    if key not in OPTIONS:
+        raise FaultError(f"unknown fault option {key!r} in {spec!r}; use {', '.join(OPTIONS)}")
     try:
         if key == "path":
             fault.path = value
@@ -89,11 +103,15 @@ def _option(fault: Fault, part: str, spec: str) -> None:
             fault.rate = float(value)
             if not 0.0 <= fault.rate <= 1.0:
                 raise ValueError(value)
-        else:
+        elif key == "times":
             fault.times = int(value)
+        else:
+            fault.retry_after = int(value)
+            if fault.retry_after < 0:
+                raise ValueError(value)
     except ValueError:
         raise FaultError(
-            f"bad value for {key} in {spec!r} (rate 0..1, times a whole number)"
+            f"bad value for {key} in {spec!r} (rate 0..1, times and retry-after whole numbers)"
         ) from None
 
 
@@ -113,7 +131,9 @@ def _check_value(fault: Fault) -> None:
                 f"status fault must be LEVEL:COMPONENT with LEVEL one of "
                 f"{', '.join(STATUS_LEVELS)}, e.g. status=degraded:US1 (got {value!r})"
             )
-    elif kind == "drop" and value:
+    if fault.retry_after is not None and kind != "error":
+        raise FaultError(f"retry-after applies to error faults only (got {fault.spec!r})")
+    if kind == "drop" and value:
         raise FaultError("drop takes no value; use e.g. drop,path=/v1/agents/*,rate=0.5")
 
 

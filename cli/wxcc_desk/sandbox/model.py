@@ -9,6 +9,28 @@ _NS = uuid.UUID("6f2d3a4e-8d0b-4c8e-9f53-2b1d7c0a9e11")
 
 AGENT_SCOPES = ("cjp:user", "spark:people_read")
 ADMIN_SCOPES = ("cjp:user", "spark:people_read", "cjp:config_read", "cjp:config_write")
+# The users spec's user profile types and the Desktop login roles each grants (inferred from
+# the spec's module list: only SUPERVISOR and ADMINISTRATOR reach supervisor features, and
+# ADMINISTRATOR_ONLY and the ANALYZER_* types have no Agent Desktop module).
+PROFILE_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "ADMINISTRATOR": ("agent", "supervisor"),
+    "SUPERVISOR": ("agent", "supervisor"),
+    "PREMIUM_AGENT": ("agent",),
+    "STANDARD_AGENT": ("agent",),
+    "ADMINISTRATOR_ONLY": (),
+    "ANALYZER_ADMINISTRATOR": (),
+    "ANALYZER_SUPERVISOR": (),
+    "ANALYZER_USER": (),
+}
+
+
+def profile_type_for(roles: list[str]) -> str:
+    """The user profile type a tenant file implies when it names only roles."""
+    if "supervisor" in roles:
+        return "SUPERVISOR"
+    return "PREMIUM_AGENT" if roles else "ADMINISTRATOR_ONLY"
+
+
 LOGIN_OPTIONS = ("AGENT_DN", "EXTENSION", "BROWSER")
 ACCESS = ("SPECIFIC", "ALL", "PROVISIONED_VALUE", "NONE")
 
@@ -61,7 +83,7 @@ class SkillProfile:
 class Site:
     id: str
     name: str
-    multimedia_profile_id: str
+    multimedia_profile_id: str | None
     active: bool
 
 

@@ -18,6 +18,7 @@ from wxcc_desk.sandbox import (
     microsoft,
     notifications,
     status_page,
+    users,
 )
 from wxcc_desk.sandbox.faults import Fault, as_faults
 from wxcc_desk.sandbox.handle import SandboxHandle
@@ -44,6 +45,7 @@ def create_app(world: World) -> web.Application:
     app[WORLD] = world
     identity.register(app)
     config.register(app)
+    users.register(app)
     agents.register(app)
     notifications.register(app)
     status_page.register(app)

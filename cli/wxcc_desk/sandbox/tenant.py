@@ -162,7 +162,8 @@ def _site(f: Fields, refs: _Refs) -> m.Site:
     return m.Site(
         id=_id(f, "site"),
         name=f.text("name", max_len=80),
-        multimedia_profile_id=refs.resolve(f, "multimedia_profile", "multimedia_profiles", ...),
+        # Optional: the site DTO requires the id only on create/update (docs/sandbox.md).
+        multimedia_profile_id=refs.resolve(f, "multimedia_profile", "multimedia_profiles"),
         active=f.flag("active", True),
     )
 
@@ -261,8 +262,16 @@ def _user(f: Fields, refs: _Refs, org: m.Org) -> m.User:
         default_dn=f.text("default_dn", None, max_len=43),
         contact_center_enabled=f.flag("contact_center_enabled", True),
         active=f.flag("active", True),
-        user_profile_type=f.text("user_profile_type", "PREMIUM_AGENT", max_len=40),
+        user_profile_type=f.choice(
+            "user_profile_type", tuple(m.PROFILE_TYPE_ROLES), m.profile_type_for(roles)
+        ),
     )
+    granted = m.PROFILE_TYPE_ROLES[user.user_profile_type]
+    for role in roles:
+        if role not in granted:
+            raise f.fail(
+                "roles", f"{role} is not granted by user_profile_type {user.user_profile_type}"
+            )
     if user.token is not None and not user.token.endswith(f"_{org.ci_cluster}_{org.id}"):
         raise f.fail("token", f"must end with _{org.ci_cluster}_<org id> like real WxCC tokens")
     f.done()
