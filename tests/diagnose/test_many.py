@@ -24,25 +24,33 @@ def test_all_agents_ranks_causes_and_reads_tenant_data_once(tmp_path: Path) -> N
     with run_sandbox(FLOOR) as sbx:
         run = _run(sbx, tmp_path, "--all-agents")
         paths = Counter(r.path for r in sbx.requests)
+        listing = [r for r in sbx.requests if r.path.endswith("/v2/user")]
     doc = run.doc
     assert run.code == 1
     assert doc["mode"] == "all-agents"
-    assert len(doc["users"]) == 44  # 40 generated + 4 named members of agent teams
+    # Contact Center users from the paged listing: 100 generated, retired, webrtc and loner
+    # (in no team); off1/off2 (not enabled) and the admin are not agents.
+    emails = {u["email"] for u in doc["users"]}
+    assert len(emails) == len(doc["users"]) == 103
+    assert "loner@floor.example" in emails
+    assert not emails & {"off1@floor.example", "off2@floor.example", "admin@floor.example"}
     causes = {c["check"]: c for c in doc["causes"]}
-    assert doc["causes"][0]["check"] == "config.user"  # most common cause first (2 users)
-    assert causes["config.user"]["count"] == 2
-    assert set(causes["config.user"]["users"]) == {"off1@floor.example", "off2@floor.example"}
+    assert causes["config.team"]["users"] == ["loner@floor.example"]
     assert causes["config.desktop_profile"]["users"] == ["retired@floor.example"]
     assert causes["config.webrtc"]["users"] == ["webrtc@floor.example"]
     healthy = next(u for u in doc["users"] if u["email"] == "agent001@floor.example")
     assert healthy["counts"]["fail"] == 0
+    # the listing is the record: two pages for 103 users, no per-user read
+    assert [r.query["page"] for r in listing] == ["0", "1"]
+    assert listing[0].query["filter"] == "contactCenterEnabled==true"
+    assert not [p for p in paths if "/user/" in p]
     # tenant-wide reads happen once, not once per agent
     org = next(p for p in paths if p.endswith("/v2/organization-setting"))
     assert paths[org] == 1
     assert sum(n for p, n in paths.items() if "/agent-profile/" in p) == 3
     assert paths["/v1/agents/activities"] == 1
     # the progress lines go to stderr (not a TTY here: plain lines, no bar)
-    assert "diagnosed 44/44 users" in run.stderr
+    assert "diagnosed 103/103 users" in run.stderr
 
 
 def test_team_run_and_table(tmp_path: Path) -> None:
@@ -53,7 +61,8 @@ def test_team_run_and_table(tmp_path: Path) -> None:
         bad = run_cli(["diagnose", "-p", str(prof), "--team", "Nope", "--json"], env=env)
     assert run.code == 1
     assert "retired@floor.example" in run.stdout
-    assert "over 2 users" in run.stdout
+    assert "off2@floor.example" in run.stdout  # a team run keeps team membership
+    assert "over 3 users" in run.stdout
     assert bad.code == 3
     assert "no agent team named 'Nope'" in bad.stderr
 

@@ -111,3 +111,28 @@ def test_own_session_interactions_and_rona_with_an_agent_token(sbx: Any, tmp_pat
     assert busy["status"] == "warn"
     assert call in busy["facts"]["interactions"]
     assert run.status("session.rona") == "warn"
+
+
+def test_admin_sees_interactions_and_monitoring_in_activities(sbx: Any, tmp_path: Path) -> None:
+    calm = _admin(sbx, tmp_path, "--agent", "alice@example.com")
+    assert calm.status("session.interactions") == "pass"
+    call = sbx.add_interaction("alice@example.com")
+    watch = sbx.add_interaction("alice@example.com", monitoring=True)
+    sbx.clear_requests()
+    run = _admin(sbx, tmp_path, "--agent", "alice@example.com")
+    busy = run.check("session.interactions")
+    assert busy["status"] == "warn"
+    assert sorted(busy["facts"]["interactions"]) == sorted(
+        [f"{call} (telephony)", f"{watch} (monitoring)"]
+    )
+    assert "logout is refused" in busy["summary"]
+    assert "stop monitoring" in busy["remediation"]
+    # the rows come from agent activities (admin token), not from a reload probe
+    paths = [r.path for r in sbx.requests]
+    assert paths.count("/v1/agents/activities") == 1
+    assert "/v1/agents/reload" not in paths
+    sbx.end_interaction(call)
+    sbx.end_interaction(watch)
+    after = _admin(sbx, tmp_path, "--agent", "alice@example.com")
+    assert after.status("session.interactions") == "pass"
+    assert after.status("session.active") == "warn"  # still logged in: tasks are not sessions

@@ -19,6 +19,7 @@ from wxcc_desk.errors import AuthError, ConfigError, WxccError
 if TYPE_CHECKING:
     from wxcc_desk.api.config import AgentConfig
     from wxcc_desk.api.identity import Identity
+    from wxcc_desk.api.users import UserPage
     from wxcc_desk.http import Http
 
 Json = dict[str, Any]
@@ -221,3 +222,11 @@ def by_id(kind: str, item_id: str) -> Resource[Json]:
         return await get(authed(ctx), api_url(ctx), org, item_id)
 
     return Resource(f"{kind}-profile:{item_id}", load, Scope.RUN, host_role="api")
+
+
+async def user_page(ctx: CheckContext, page: int) -> UserPage:
+    """One page of the org's Contact Center users (`--all-agents` streams them)."""
+    from wxcc_desk.api.users import get_user_page
+
+    org = (await ctx.get(ME)).org_id
+    return await get_user_page(authed(ctx), api_url(ctx), org, page)

@@ -1,8 +1,10 @@
 """Many-user runs (`--team`, `--all-agents`): bounded concurrency, streamed compact results.
 
 RUN-scoped checks and tenant-wide reads (teams, org settings, Desktop Profiles, sites,
-activities) happen once. Users are the members of the team (or of every agent team); each is
-read (one request) and diagnosed with at most `opts.concurrency` users in flight, while the
+activities) happen once. `--team` diagnoses the team's members, each read by id (one request);
+`--all-agents` the org's Contact Center users from the paged user listing (`/v2/user`), whose
+rows are the records, so a user costs no request of their own. Pages are read one at a time as
+workers free up (a bounded queue), at most `opts.concurrency` users are in flight, and the
 shared token bucket (`checks/ratelimit.py`) keeps requests within the tenant's limit. Each
 user's results are folded into the report as soon as they finish (counts plus what is not a
 pass), so memory stays flat as the user count grows.
@@ -11,11 +13,13 @@ pass), so memory stays flat as the user count grows.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.checks.base import CheckResult, Layer, Status, Subject
-from wxcc_desk.checks.data import DOCS_KEY, members, user_record
+from wxcc_desk.checks.data import DOCS_KEY, members, user_page, user_record
 from wxcc_desk.checks.runner import Runner, RunState
 from wxcc_desk.errors import WxccError
 
@@ -23,41 +27,89 @@ if TYPE_CHECKING:
     from wxcc_desk.checks.orchestrate import DiagnoseOptions, Progress
     from wxcc_desk.checks.report import Report
 
+MAX_PAGES = 10_000  # a runaway `totalPages` must end somewhere (a million users)
+Item = str | dict[str, Any]  # a WxCC user id to read, or a user record from the listing
+
 
 async def run_many(
     runner: Runner, state: RunState, opts: DiagnoseOptions, report: Report, progress: Progress
 ) -> list[CheckResult]:
     run_scope = asyncio.ensure_future(runner.finish_run_scope())
     try:
-        ids = await runner.call(lambda ctx: ctx.get(members(opts.team)))
+        total, items = await _source(runner, opts)
     except WxccError:
         await run_scope
         raise
-    progress.start(len(ids))
-    gate = asyncio.Semaphore(_in_flight(opts))
+    progress.start(total)
+    workers = _in_flight(opts)
+    queue: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=workers)
     state.extras.setdefault(DOCS_KEY, {})
 
-    async def one(user_id: str) -> None:
-        async with gate:
-            email, results = await _diagnose_one(runner, state, user_id)
-        report.add_user(email, results)
-        progress.advance(email)
+    failed: list[WxccError] = []
+
+    async def produce() -> None:
+        try:
+            async for item in items:
+                await queue.put(item)
+        except WxccError as err:  # a later page unreadable: finish those in hand, then raise
+            failed.append(err)
+        finally:
+            for _ in range(workers):
+                await queue.put(None)
+
+    async def work() -> None:
+        while (item := await queue.get()) is not None:
+            email, results = await _diagnose_one(runner, state, item)
+            report.add_user(email, results)
+            progress.advance(email)
 
     try:
-        await asyncio.gather(*(one(i) for i in ids))
+        await asyncio.gather(produce(), *(work() for _ in range(workers)))
     finally:
         progress.done()
+    if failed:
+        await run_scope
+        raise failed[0]
     return await run_scope
 
 
+async def _source(runner: Runner, opts: DiagnoseOptions) -> tuple[int, AsyncIterator[Item]]:
+    """How many users, and the users one by one (pages read lazily)."""
+    if not opts.all_agents:
+        ids = await runner.call(lambda ctx: ctx.get(members(opts.team)))
+        return len(ids), _each(ids)
+    first = await runner.call(lambda ctx: user_page(ctx, 0))
+
+    async def pages() -> AsyncIterator[Item]:
+        page = first
+        while True:
+            for doc in page.users:
+                yield doc
+            nxt = page.page + 1
+            if not page.users or nxt >= min(page.total_pages, MAX_PAGES):
+                return
+            page = await runner.call(functools.partial(user_page, page=nxt))
+
+    return first.total_records, pages()
+
+
+async def _each(ids: list[str]) -> AsyncIterator[Item]:
+    for user_id in ids:
+        yield user_id
+
+
 async def _diagnose_one(
-    runner: Runner, state: RunState, user_id: str
+    runner: Runner, state: RunState, item: Item
 ) -> tuple[str, list[CheckResult]]:
     started = time.perf_counter()
-    try:
-        doc = await runner.call(lambda ctx: user_record(ctx, user_id))
-    except WxccError as err:
-        return user_id, [_unreadable(user_id, err, started)]
+    if isinstance(item, dict):
+        doc, user_id = item, str(item.get("id") or "")
+    else:
+        user_id = item
+        try:
+            doc = await runner.call(lambda ctx: user_record(ctx, user_id))
+        except WxccError as err:
+            return user_id, [_unreadable(user_id, err, started)]
     email = str(doc.get("email") or user_id)
     state.extras[DOCS_KEY][email.lower()] = doc  # USER resource pops it: no second read
     try:

@@ -12,7 +12,7 @@ skipped and says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
@@ -31,12 +31,16 @@ class Sessions:
 
     by_agent: dict[str, list[Json]] = field(default_factory=dict)
     by_dn: dict[str, list[Json]] = field(default_factory=dict)
+    tasks: dict[str, list[Json]] = field(default_factory=dict)  # in-progress task rows
 
 
 async def _index(ctx: CheckContext) -> Sessions:
     index = Sessions()
     for row in await ctx.get(ACTIVITIES):
         if not row.get("isLogin", 1):
+            # A task row (interaction or monitoring) still in progress blocks logout.
+            if row.get("active", True) and not row.get("endTime") and row.get("taskId"):
+                index.tasks.setdefault(str(row.get("agentId")), []).append(row)
             continue
         index.by_agent.setdefault(str(row.get("agentId")), []).append(row)
         dn = _digits(str(row.get("agentDn") or ""))
@@ -150,7 +154,18 @@ async def _views(ctx: CheckContext) -> list[View] | Outcome:
     rows = await _rows(ctx)
     if isinstance(rows, Outcome):
         return rows
-    return [_from_activity(r) for r in rows.by_agent.get(cfg.ci_user_id, [])]
+    views = [_from_activity(r) for r in rows.by_agent.get(cfg.ci_user_id, [])]
+    tasks = tuple(_task(r) for r in rows.tasks.get(cfg.ci_user_id, []))
+    if views and tasks:  # the session's tasks: what keeps its logout from going through
+        views[0] = replace(views[0], busy=tuple(dict.fromkeys((*views[0].busy, *tasks))))
+    return views
+
+
+def _task(row: Json) -> str:
+    media = str(row.get("channelType") or "task")
+    state = str(row.get("currentState") or "")
+    what = "monitoring" if state.lower() == "monitoring" else media
+    return f"{row.get('taskId')} ({what})"
 
 
 @check("session.active", Layer.SESSION, "Existing session", requires=("config.user",),
