@@ -1,7 +1,5 @@
 """`wxcc-desk demo`: a login/status/logout walk against an in-process sandbox."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

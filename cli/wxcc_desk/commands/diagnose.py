@@ -1,7 +1,5 @@
 """`wxcc-desk diagnose`: say exactly why a station login fails (or would fail)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -117,7 +115,7 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
 
 def _render(
     actx: AppContext,
-    report: Report,
+    report: "Report",
     *,
     strict: bool,
     json_out: bool,
@@ -158,7 +156,7 @@ def _write(path: Path, text: str, append: bool = False) -> None:
         ) from None
 
 
-def _progress(actx: AppContext) -> Progress:
+def _progress(actx: AppContext) -> "Progress":
     from wxcc_desk.checks.progress import make_progress
 
     return make_progress(actx)

@@ -1,7 +1,5 @@
 """`wxcc-desk login`: station login from a profile."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

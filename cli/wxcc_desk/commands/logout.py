@@ -1,7 +1,5 @@
 """`wxcc-desk logout`: station logout."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,5 @@
 """`wxcc-desk sandbox`: run the local WxCC sandbox (HTTP + WebSocket on one loopback port)."""
 
-from __future__ import annotations
-
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,7 +56,7 @@ def sandbox(  # noqa: PLR0917 (Typer maps parameters to options)
 
 def _world(
     tenant: Path | None, latency_ms: int, rate_limit: int | None, faults: list[str]
-) -> World:
+) -> "World":
     from wxcc_desk.sandbox import FaultError, TenantError, make_world
 
     try:
@@ -74,7 +71,7 @@ def _world(
         ) from None
 
 
-def _serve(actx: AppContext, world: World, host: str, port: int) -> None:
+def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
     from wxcc_desk.sandbox.control import users_doc
     from wxcc_desk.sandbox.serve import serve_until_signal
 
@@ -84,6 +81,8 @@ def _serve(actx: AppContext, world: World, host: str, port: int) -> None:
             roles = ",".join(user["roles"] + (["admin"] if user["admin"] else [])) or "-"
             actx.out.data(f"{user['email']}\t{roles}\t{user['token']}")
         actx.out.say("serving; press Ctrl-C to stop", "dim")
+
+    import asyncio  # here, not at the top: it costs --help ~14 ms
 
     try:
         asyncio.run(serve_until_signal(world, host, port, ready))

@@ -1,7 +1,5 @@
 """`wxcc-desk status`: the token and the station, as the service sees them."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

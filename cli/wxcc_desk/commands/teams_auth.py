@@ -4,8 +4,6 @@ Thin: each command parses its options, calls one flow in `wxcc_desk.teams*` and 
 `wxcc_desk.teams_cli`. Everything heavy is imported inside the functions.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import typer
