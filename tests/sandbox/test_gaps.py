@@ -169,3 +169,18 @@ def test_reset_also_resets_the_microsoft_side(sandbox: SandboxHandle) -> None:
     summary = sandbox.control("GET", "microsoft")
     assert summary["clock_offset"] == 0
     assert summary["interval"] != 9
+
+
+def test_websocket_url_base_knob(sandbox: SandboxHandle) -> None:
+    sandbox.websocket(url_base="wss://ws.example.invalid:8443")
+    with client(sandbox, "alice@example.com") as c:
+        url = c.post("/v1/notification/subscribe", json={"clientType": "WxccDesk"}).json()
+    assert url["webSocketUrl"].startswith("wss://ws.example.invalid:8443/v1/notification/")
+    for bad in ({"url_base": "http://x"}, {"url_base": 3}, {"welcome": "yes"}, {"nope": 1}):
+        with pytest.raises(ControlError) as info:
+            sandbox.control("POST", "websocket", bad)
+        assert info.value.status == 400
+    sandbox.reset()
+    with client(sandbox, "alice@example.com") as c:
+        url = c.post("/v1/notification/subscribe", json={"clientType": "WxccDesk"}).json()
+    assert url["webSocketUrl"].startswith(f"ws://127.0.0.1:{sandbox.url.rsplit(':', 1)[1]}/")

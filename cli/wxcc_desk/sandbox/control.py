@@ -211,9 +211,12 @@ async def websocket_knobs(request: web.Request) -> web.Response:
     body = await _body(request)
     knobs = world.knobs
     for key, value in body.items():
-        if not hasattr(knobs, key) or isinstance(value, str):
+        kind = type(getattr(knobs, key, None))
+        if kind not in (bool, float, str) or isinstance(value, str) != (kind is str):
             raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; see docs/sandbox.md.")
-        setattr(knobs, key, type(getattr(knobs, key))(value))
+        if key == "url_base" and value and not str(value).startswith(("ws://", "wss://")):
+            raise ApiError(400, "url_base must start with ws:// or wss:// (or be empty).")
+        setattr(knobs, key, kind(value))
     return web.json_response(dataclasses.asdict(knobs))
 
 

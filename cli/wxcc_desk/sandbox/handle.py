@@ -140,7 +140,7 @@ class SandboxHandle:
         token: str = self.control("POST", "tokens/mint", body)["token"]
         return token
 
-    def websocket(self, **knobs: float | bool) -> dict[str, Any]:
-        """Set WebSocket knobs: welcome, keepalive_timeout_s, server_keepalive_s, ..."""
+    def websocket(self, **knobs: float | bool | str) -> dict[str, Any]:
+        """Set WebSocket knobs: welcome, keepalive_timeout_s, server_keepalive_s, url_base, ..."""
         result: dict[str, Any] = self.control("POST", "websocket", knobs)
         return result

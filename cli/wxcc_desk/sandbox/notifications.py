@@ -98,7 +98,8 @@ async def subscribe(request: web.Request) -> web.Response:
     # The spec types subscriptionId as a uuid (live ids look like `AgentDesktop-<uuid>`).
     sub = Subscription(str(uuid.uuid4()), user.ci_user_id, client_type, keepalive, time.time())
     world.add_sub(sub)
-    url = f"ws://{request.host}/v1/notification/subscription/{sub.id}"
+    base = world.knobs.url_base or f"ws://{request.host}"
+    url = f"{base}/v1/notification/subscription/{sub.id}"
     return web.json_response({"webSocketUrl": url, "subscriptionId": sub.id})
 
 

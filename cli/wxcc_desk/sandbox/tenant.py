@@ -232,6 +232,13 @@ def _desktop(f: Fields, refs: _Refs) -> m.DesktopProfile:
     )
 
 
+def _user_site(f: Fields, refs: _Refs) -> str:
+    # Default: the first site; an explicit `site: null` leaves the user without one.
+    none = "site" in f.data and f.data["site"] is None
+    site = refs.resolve(f, "site", "sites", next(iter(refs.keys["sites"]), None))
+    return "" if none else str(site or "")
+
+
 def _user(f: Fields, refs: _Refs, org: m.Org) -> m.User:
     email = str(f.text("email", max_len=128))
     if "@" not in email:
@@ -254,7 +261,7 @@ def _user(f: Fields, refs: _Refs, org: m.Org) -> m.User:
         ci_user_id=f.text("ci_user_id", m.stable_id("ci", email.lower()), max_len=36),
         id=m.stable_id("user", email.lower()),
         db_id=m.stable_id("db", email.lower())[:20],
-        site_id=refs.resolve(f, "site", "sites", next(iter(refs.keys["sites"]), None)) or "",
+        site_id=_user_site(f, refs),
         team_ids=refs.resolve_list(f, "teams", "teams"),
         desktop_profile_id=refs.resolve(f, "desktop_profile", "desktop_profiles"),
         multimedia_profile_id=refs.resolve(f, "multimedia_profile", "multimedia_profiles"),

@@ -123,6 +123,9 @@ class WsKnobs:
     keepalive_timeout_s: float = 16.0
     server_keepalive_s: float = 4.0
     pending_subscription_ttl_s: float = 60.0
+    # Where subscribe points the socket (`ws[s]://host:port`); "" = this server. Live WxCC
+    # answers with a host other than the API's, so its DNS/TCP/TLS can fail on their own.
+    url_base: str = ""
 
 
 @dataclass
