@@ -190,3 +190,44 @@ def test_team_failures(broken: Any, tmp_path: Path, team: str, words: str) -> No
     assert check["status"] == "fail"
     assert words in check["summary"]
     assert check["remediation"]
+
+
+def test_token_without_contact_center_scopes(broken: Any, tmp_path: Path) -> None:
+    run = _self(broken, tmp_path, "peopleonly@broken.example", "+14085552010")
+    scopes = run.check("identity.scopes")
+    assert scopes["status"] == "fail"
+    assert scopes["facts"]["missing"] == ["cjp:config_read", "cjp:user"]
+    assert scopes["facts"]["granted"] == ["spark:people_read"]
+
+
+def test_unreadable_multimedia_profile(tmp_path: Path) -> None:
+    with run_sandbox(faults=["error=404,path=/organization/*/multimedia-profile/*"]) as sbx:
+        prof = write_profile(tmp_path, api=sbx.url)
+        run = run_cli(
+            ["diagnose", "-p", str(prof), "--json", "--check", "config.profiles"],
+            env={"WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")},
+        )
+    mm = run.check("config.profiles")
+    assert mm["status"] == "fail"
+    assert "multimedia profile" in mm["summary"] + mm["remediation"]
+    assert mm["tracking_ids"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "failing", "words"),
+    [
+        ("error=503,path=/v1/notification/subscribe", "network.websocket.dns", "subscribe"),
+        ("error=403,path=/v1/notification/subscription/*", "network.websocket.upgrade", "403"),
+    ],
+)
+def test_subscribe_or_upgrade_refused(tmp_path: Path, fault: str, failing: str, words: str) -> None:
+    with run_sandbox(faults=[fault]) as sbx:
+        prof = write_profile(tmp_path, api=sbx.url)
+        run = run_cli(
+            ["diagnose", "-p", str(prof), "--json", "--check", "network.websocket.upgrade"],
+            env={"WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")},
+        )
+    check = run.check(failing)
+    assert check["status"] == "fail", check
+    assert words in check["summary"]
+    assert check["remediation"]
