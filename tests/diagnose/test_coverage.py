@@ -231,3 +231,12 @@ def test_subscribe_or_upgrade_refused(tmp_path: Path, fault: str, failing: str, 
     assert check["status"] == "fail", check
     assert words in check["summary"]
     assert check["remediation"]
+
+
+def test_user_without_a_desktop_profile(broken: Any, tmp_path: Path) -> None:
+    run = _self(broken, tmp_path, "noprofile@broken.example", "+14085552011")
+    user = run.check("config.user")
+    assert user["status"] == "fail"
+    assert "no Desktop Profile" in user["summary"]
+    assert "Control Hub" in user["remediation"]
+    assert run.status("config.desktop_profile") == "skip"
