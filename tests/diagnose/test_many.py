@@ -97,3 +97,15 @@ def test_many_user_bundle_streams_the_trace(tmp_path: Path) -> None:
         blob = b"".join(zf.read(n) for n in zf.namelist())
     assert trace.count("http: GET") >= 5
     assert token.encode() not in blob
+
+
+def test_team_member_whose_record_cannot_be_read(tmp_path: Path) -> None:
+    with run_sandbox(FLOOR, faults=["error=404,path=/organization/*/user/*,times=1"]) as sbx:
+        run = _run(sbx, tmp_path, "--team", "Back Office")
+    users = run.doc["users"]
+    assert len(users) == 3
+    unread = [u for u in users if "@" not in u["email"]]  # named by WxCC id: no record, no e-mail
+    (user,) = unread
+    (problem,) = user["problems"]
+    assert (problem["id"], problem["status"]) == ("config.user", "fail")
+    assert "404" in problem["summary"] and problem["remediation"]

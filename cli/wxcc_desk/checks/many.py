@@ -132,7 +132,9 @@ def _unreadable(user_id: str, err: WxccError, started: float) -> CheckResult:
         title="Contact Center user",
         status=Status.FAIL,
         summary=err.message,
-        remediation=err.hint,
+        remediation=err.hint
+        or "check that the user still exists in Control Hub > Users and that the admin token "
+        "may read Contact Center users (cjp:config_read)",
         tracking_ids=list(err.tracking_ids),
         duration_ms=(time.perf_counter() - started) * 1000,
         subject=user_id,
