@@ -109,3 +109,12 @@ def test_team_member_whose_record_cannot_be_read(tmp_path: Path) -> None:
     (problem,) = user["problems"]
     assert (problem["id"], problem["status"]) == ("config.user", "fail")
     assert "404" in problem["summary"] and problem["remediation"]
+
+
+def test_429_on_the_user_listing_is_waited_out(tmp_path: Path) -> None:
+    faults = ["error=429,path=/organization/*/v2/user,times=1,retry-after=0"]
+    with run_sandbox(FLOOR, faults=faults) as sbx:
+        run = _run(sbx, tmp_path, "--all-agents")
+        pages = [r.status for r in sbx.requests if r.path.endswith("/v2/user")]
+    assert pages == [429, 200, 200]
+    assert len(run.doc["users"]) == 103

@@ -25,3 +25,20 @@ def test_diagnose_requests_match_the_specs(tmp_path: Path) -> None:
             check.raise_for_problems()
             checked += 1
     assert checked >= 8
+
+
+def test_all_agents_user_listing_matches_the_users_spec(tmp_path: Path) -> None:
+    from tests.support.spec_validation import validate_recorded
+
+    with run_sandbox() as sbx:
+        prof = write_profile(tmp_path, api=sbx.url, user="admin@example.com")
+        env = {"WXCC_ACCESS_TOKEN": sbx.token("admin@example.com")}
+        run = run_cli(["diagnose", "-p", str(prof), "--json", "--all-agents"], env=env)
+        listing = [r for r in sbx.requests if r.path.endswith("/v2/user")]
+    assert run.doc["mode"] == "all-agents"
+    assert len(run.doc["users"]) == 5  # every Contact Center user; admin is not enabled
+    assert len(listing) == 1
+    request, response = validate_recorded(listing[0])
+    assert request.spec == "webex-users-api-openapi.yml"
+    request.raise_for_problems()
+    response.raise_for_problems()
