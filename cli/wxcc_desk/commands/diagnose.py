@@ -16,7 +16,7 @@ _H = {
     "p": "Profile name or path (or WXCC_PROFILE).",
     "agent": "Diagnose another user with an admin token; nobody is logged in.",
     "team": "Diagnose every agent of this team (name or id).",
-    "all": "Diagnose every agent of the tenant.",
+    "all": "Diagnose every Contact Center user of the tenant (the paged user listing).",
     "check": "Run only this check id (plus its prerequisites); repeatable.",
     "list": "List the check ids and exit.",
     "strict": "Exit 1 on warnings too.",
