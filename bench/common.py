@@ -54,8 +54,19 @@ def interleaved_medians(
 
 
 def bench_env(home: Path) -> dict[str, str]:
+    """The environment of timed subprocesses. Bytecode is cached (in the run's temporary folder,
+    so the tree stays clean) even when the caller sets PYTHONDONTWRITEBYTECODE: an installed
+    wheel has its .pyc files, and recompiling every module at each start would be measured."""
     env = dict(os.environ)
-    env.update({"WXCC_DESK_HOME": str(home), "NO_COLOR": "1", "WXCC_DESK_NONINTERACTIVE": "1"})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        {
+            "WXCC_DESK_HOME": str(home),
+            "NO_COLOR": "1",
+            "WXCC_DESK_NONINTERACTIVE": "1",
+            "PYTHONPYCACHEPREFIX": str(home / "pycache"),
+        }
+    )
     return env
 
 
@@ -67,3 +78,40 @@ def print_figures(figures: list[Figure]) -> bool:
     ]
     print(tabulate(rows, headers=["figure", "ratio", "target", "verdict", "measured"]))
     return all(f.ok for f in figures)
+
+
+# --------------------------------------------------------------------------- in-process runs
+
+PROFILE = ROOT / "profiles" / "sandbox.yaml"
+SAM = "sam@example.com"
+
+
+@dataclass
+class CliRun:
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+
+def cli_inproc(argv: Sequence[str], env: dict[str, str]) -> CliRun:
+    """The real CLI (`wxcc_desk.app.main`) in this process, timed; start-up cost excluded."""
+    import io
+
+    from wxcc_desk.app import main
+    from wxcc_desk.context import AppContext
+    from wxcc_desk.output import Output
+
+    out, err = io.StringIO(), io.StringIO()
+    actx = AppContext(out=Output(stdout=out, stderr=err), env={**os.environ, **env})
+    code = 0
+    start = time.perf_counter()
+    try:
+        main(list(argv), actx)
+    except SystemExit as done:
+        code = int(done.code or 0)
+    return CliRun(code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
+
+
+def sandbox_env(url: str, token: str) -> dict[str, str]:
+    return {"WXCC_BASE_URL": url, "WXCC_ACCESS_TOKEN": token}

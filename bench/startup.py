@@ -16,3 +16,26 @@ def help_ratio(home: Path, runs: int = 21) -> Figure:
     ratio = med["help"] / med["typer"]
     detail = f"help {med['help'] * 1000:.0f} ms / import typer {med['typer'] * 1000:.0f} ms"
     return Figure("start-up: --help", ratio, "<= 1.30", ratio <= 1.30, detail)
+
+
+def status_ratio(home: Path, runs: int = 21) -> Figure:
+    """`status --json` in a fresh process against a loopback sandbox whose user is signed in:
+    the import cost of the whole status flow (its few loopback round trips cost ~1 ms each)."""
+    from bench.common import PROFILE, SAM, cli_inproc, sandbox_env
+    from wxcc_desk.sandbox import run_sandbox
+
+    with run_sandbox() as sb:
+        creds = sandbox_env(sb.url, sb.token(SAM))
+        signed_in = cli_inproc(["login", "-p", str(PROFILE)], creds)
+        if signed_in.code:
+            raise RuntimeError(f"login for figure 1b exited {signed_in.code}: {signed_in.err}")
+        commands = {
+            "typer": [str(BIN / "python"), "-c", "import typer"],
+            "status": [str(BIN / "wxcc-desk"), "status", "--json", "-p", str(PROFILE)],
+        }
+        med = interleaved_medians(commands, runs, {**bench_env(home), **creds})
+    ratio = med["status"] / med["typer"]
+    detail = (
+        f"status --json {med['status'] * 1000:.0f} ms / import typer {med['typer'] * 1000:.0f} ms"
+    )
+    return Figure("start-up: status --json", ratio, "<= 2.50", ratio <= 2.50, detail)
