@@ -184,3 +184,23 @@ def test_websocket_url_base_knob(sandbox: SandboxHandle) -> None:
     with client(sandbox, "alice@example.com") as c:
         url = c.post("/v1/notification/subscribe", json={"clientType": "WxccDesk"}).json()
     assert url["webSocketUrl"].startswith(f"ws://127.0.0.1:{sandbox.url.rsplit(':', 1)[1]}/")
+
+
+def test_user_listing_filters_as_the_spec_examples(sandbox: SandboxHandle) -> None:
+    sam, alice = sandbox.user("sam@example.com"), sandbox.user("alice@example.com")
+
+    def emails(rsql: str) -> list[str]:
+        r = _users(sandbox, filter=rsql)
+        assert r.status_code == 200, r.text
+        return sorted(u["email"] for u in r.json()["data"])
+
+    assert emails(f'id=="{sam.id}"') == ["sam@example.com"]
+    assert emails(f'id=in=("{sam.id}","{alice.id}")') == ["alice@example.com", "sam@example.com"]
+    assert "sam@example.com" not in emails(f'id!="{sam.id}"')
+    out = emails(f"id=out=({sam.id},{alice.id})")
+    assert len(out) == 4 and "alice@example.com" not in out
+    assert _users(sandbox, filter="id>5").status_code == 400
+    # other listings keep the SDK's rule: a quoted value answers 400
+    with client(sandbox, "admin@example.com") as admin:
+        team = admin.get(f"/organization/{sandbox.org_id}/v2/team", params={"filter": 'id=="x"'})
+    assert team.status_code == 400

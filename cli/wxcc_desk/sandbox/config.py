@@ -30,8 +30,8 @@ COLLECTIONS: dict[str, tuple[str, Render, str]] = {
     "skill-profile": ("skill_profiles", e.skill_profile, "skill_profile"),
     "auxiliary-code": ("aux_codes", e.aux_code, "auxiliary_code"),
 }
-_IN = re.compile(r"^(\w+)=in=\(([^)]*)\)$")
-_EQ = re.compile(r"^(\w+)==(.*)$")
+_IN = re.compile(r"^(\w+)=(in|out)=\(([^)]*)\)$")
+_EQ = re.compile(r"^(\w+)(==|!=)(.*)$")
 
 
 def _reader(request: web.Request) -> tuple[User, Tenant, bool]:
@@ -52,27 +52,41 @@ def _page(request: web.Request) -> tuple[int, int]:
 
 
 def filtered(
-    request: web.Request, docs: list[dict[str, Any]], tenant: Tenant
+    request: web.Request, docs: list[dict[str, Any]], tenant: Tenant, *, quotes: bool = False
 ) -> list[dict[str, Any]]:
-    """The RSQL subset the SDK sends: `field=in=(a,b)`, `field==v`, joined by `;` or ` and `."""
+    """The RSQL subset: `field=in=(a,b)`, `field=out=(a,b)`, `field==v`, `field!=v`, joined by
+    `;` or ` and `. Quoted values answer 400 (the SDK notes it) unless `quotes`: the users spec
+    documents `id=="..."`."""
     raw = request.query.get("filter", "").strip()
     if not raw:
         return docs
     for part in re.split(r";| and ", raw):
         clause = part.strip()
         if match := _IN.match(clause):
-            key, values = match.group(1), set(match.group(2).split(","))
-            docs = [d for d in docs if _value(d, key) & values]
+            key, op = match.group(1), match.group(2)
+            values = {_unquote(v, clause, quotes) for v in match.group(3).split(",")}
+            docs = [d for d in docs if bool(_value(d, key) & values) == (op == "in")]
         elif match := _EQ.match(clause):
-            key, value = match.group(1), match.group(2)
-            if value.startswith(("'", '"')):  # the SDK notes that a quoted value answers 400
-                raise ApiError(400, f"Quoted filter values are not supported: {clause}")
+            key, op, value = (
+                match.group(1),
+                match.group(2),
+                _unquote(match.group(3), clause, quotes),
+            )
             if key == "userId" and value in tenant.by_db:  # the SDK filters teams by user dbId
                 value = tenant.by_db[value].id
-            docs = [d for d in docs if value in _value(d, key)]
+            docs = [d for d in docs if (value in _value(d, key)) == (op == "==")]
         else:
             raise ApiError(400, f"Unsupported filter expression: {clause}")
     return docs
+
+
+def _unquote(value: str, clause: str, quotes: bool) -> str:
+    value = value.strip()
+    if not value.startswith(("'", '"')):
+        return value
+    if not quotes:
+        raise ApiError(400, f"Quoted filter values are not supported: {clause}")
+    return value.strip("'\"")
 
 
 def _value(doc: dict[str, Any], key: str) -> set[str]:

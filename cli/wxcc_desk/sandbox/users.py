@@ -4,8 +4,9 @@ array): the paged user listing of the users spec (`getAllConfigWithPagedMetaData
 
 Paging as the spec says: `page` from 0 (default 0), `pageSize` default 100; a size above the
 maximum (1000) is lowered to it rather than refused. `filter` takes the RSQL subset the other
-listings take (e.g. `contactCenterEnabled==true`), `attributes` a comma-separated list of the
-fields to return. Listing users needs an administrator or a `cjp:config_read` token.
+listings take (e.g. `contactCenterEnabled==true`), with quoted values as the spec's examples
+(`id=="..."`), `attributes` a comma-separated list of the fields to return. Listing users
+needs an administrator or a `cjp:config_read` token.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def _docs(request: web.Request) -> tuple[list[dict[str, Any]], int, int, int]:
     page, size = _paging(request)
     people = list(tenant.users.values())
     if request.query.get("filter", "").strip():
-        docs = filtered(request, [e.user(tenant, u) for u in people], tenant)
+        docs = filtered(request, [e.user(tenant, u) for u in people], tenant, quotes=True)
     else:  # render only the page asked for: 2,000 users cost one page each time
         docs = [e.user(tenant, u) for u in people[page * size : (page + 1) * size]]
         return _pick(request, docs), page, size, len(people)
