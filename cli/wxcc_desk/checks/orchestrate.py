@@ -63,7 +63,9 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
     problem (exit 3); one that is found but invalid is what `local.profile` reports."""
     from wxcc_desk.profiles import default_search_dirs, find_profile, load_profile
 
-    dirs = [actx.config_dir / "profiles", *default_search_dirs(actx.env)]
+    # The same search order as login and status (./profiles first), so an admin diagnoses the
+    # very file that the failing command reads.
+    dirs = list(dict.fromkeys([*default_search_dirs(actx.env), actx.config_dir / "profiles"]))
     path = find_profile(name, dirs)
     if not path.is_file():
         raise ConfigError(
