@@ -132,6 +132,12 @@ def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> Logi
             "the token from WXCC_ACCESS_TOKEN was used for this run and not stored; "
             "status and logout need it too (or store one with --with-token)"
         )
+    if opts.hold is None and result.session.sub_status == "Available":
+        # The sandbox and (inferred) the service set an agent Idle when its last socket closes.
+        warnings.append(
+            "the agent is Available now but goes Idle when this command exits and its "
+            "notification socket closes; use --hold to stay Available"
+        )
     if recalled.reason and profile.remember:
         warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
     result.warnings.extend(warnings)

@@ -76,6 +76,7 @@ def test_table_output_and_after_login_state(cli: Cli, sandbox: SandboxHandle) ->
     assert res.code == 0, res.err
     assert "state        Available" in res.out
     assert "signing the station in" in res.err  # progress on stderr, data on stdout
+    assert "goes Idle when this command exits" in res.err and "--hold" in res.err
     # Without --hold the socket closes when the command exits: the service keeps the station
     # signed in and puts it Idle (the README's "When wxcc-desk exits").
     (session,) = sandbox.sessions()["sessions"]
@@ -86,6 +87,7 @@ def test_table_output_and_after_login_state(cli: Cli, sandbox: SandboxHandle) ->
 def test_idle_code_by_name(cli: Cli) -> None:
     res = cli("login", "--json", env={"WXCC_IDLE_CODE": "lunch"})
     assert res.code == 0, res.err
+    assert "goes Idle" not in res.err  # already Idle: nothing to warn about
     assert res.json()["session"]["idle_code"] == "Lunch"
 
 
