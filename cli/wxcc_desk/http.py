@@ -316,11 +316,28 @@ def _transport_error(err: Exception, ctx: _CallContext) -> Exception:
             f"could not {ctx.what}: TLS verification failed ({text})", hint=_TLS_HINT, code="TLS"
         )
     sent = not isinstance(err, httpx.ConnectError | httpx.ConnectTimeout)
-    msg = f"could not {ctx.what}: {type(err).__name__}: {text}"
+    where, loopback = _target(err)
+    msg = f"could not {ctx.what}: {type(err).__name__} from {where}: {text}"
     if sent and not ctx.idempotent:
         return UncertainOutcome(msg, hint="check the network, then run `wxcc-desk status`")
     hint = "check the network or proxy (HTTPS_PROXY) and that the profile's URLs are right"
+    if loopback and not sent:
+        port = where.rsplit(":", 1)[-1]
+        hint = (
+            f"nothing answers on {where}: is the sandbox running (`wxcc-desk sandbox --port "
+            f"{port}`)? Otherwise check WXCC_BASE_URL and the profile's URLs"
+        )
     return _Transient(NetworkError(msg, hint=hint, code="NETWORK"))
+
+
+def _target(err: Exception) -> tuple[str, bool]:
+    """`host:port` the failed request went to, and whether that is this machine."""
+    try:
+        url = err.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):  # httpx raises RuntimeError when no request is set
+        return "the server", False
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.host}:{port}", is_loopback(str(url))
 
 
 def _status_error(resp: httpx.Response, ctx: _CallContext) -> Exception:

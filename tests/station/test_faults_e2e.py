@@ -80,7 +80,8 @@ def test_dropped_websocket_is_reported(make_sandbox: MakeSandbox) -> None:
 def test_connection_refused_is_a_network_error(sandbox: SandboxHandle) -> None:
     res = run_cli(sandbox, "status", "-p", PROFILE, env={"WXCC_BASE_URL": "http://127.0.0.1:9"})
     assert res.code == 5
-    assert "ConnectError" in res.err
+    assert "ConnectError from 127.0.0.1:9" in res.err
+    assert "is the sandbox running (`wxcc-desk sandbox --port 9`)" in res.err
 
 
 def test_lost_state_outcome_still_records_the_signed_in_station(
