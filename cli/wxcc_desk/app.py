@@ -17,14 +17,15 @@ import typer
 from wxcc_desk import __version__
 from wxcc_desk.commands import demo, diagnose, login, logout, sandbox, status, teams_auth
 from wxcc_desk.context import AppContext
-from wxcc_desk.errors import ExitCode, WxccError
+from wxcc_desk.errors import ExitCode, UsageError, WxccError
 from wxcc_desk.output import color_wanted
 from wxcc_desk.redact import scrub
 
 app = typer.Typer(
     name="wxcc-desk",
     help="Sign a Webex Contact Center supervisor or agent in and out from a script, and say "
-    "exactly why it fails when it fails.",
+    "exactly why it fails when it fails.\n\n"
+    "Example: wxcc-desk login -p sandbox --json (profiles/sandbox.yaml; see README)",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,7 +45,12 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     verbose: int = typer.Option(
-        0, "--verbose", "-v", count=True, help="Print a redacted HTTP and WebSocket trace."
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        show_default=False,
+        help="Print a redacted HTTP and WebSocket trace.",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured)."),
     version: bool = typer.Option(
@@ -68,19 +74,40 @@ app.command("demo")(demo.demo)
 
 def _report(err: WxccError, actx: AppContext) -> None:
     out = actx.out
-    tracking = {
-        "run_id": actx.tracker.run_id,
-        "tracking_ids": list(err.tracking_ids),
-        "sent": actx.tracker.sent[-5:],
-    }
+    tracker = actx.tracker
+    # The error's own IDs first; else what the server sent this run (its last answers).
+    server = list(err.tracking_ids) or tracker.received[-5:]
     if actx.json_output:
-        doc = {"schema": "wxcc-desk/error/v1", "ok": False, "error": err.as_dict(), **tracking}
+        doc = {
+            "schema": "wxcc-desk/error/v1",
+            "ok": False,
+            "error": err.as_dict(),
+            "run_id": tracker.run_id,
+            "tracking_ids": {"sent": tracker.sent[-5:], "server": server},
+        }
         out.data(json.dumps(doc, indent=2, sort_keys=True))
     out.say(f"error: {err.message}", "error")
     if err.hint:
         out.say(f"  fix: {err.hint}")
-    ids = ", ".join(err.tracking_ids) or "none from the server"
-    out.say(f"  tracking: run {tracking['run_id']}; server tracking IDs: {ids}", "dim")
+    if not tracker.sent and not server:
+        return  # nothing reached a server: there is nothing for support to trace
+    ids = ", ".join(server) or "none from the server"
+    out.say(f"  tracking: run {tracker.run_id}; server tracking IDs: {ids}", "dim")
+
+
+def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppContext) -> None:
+    if type(problem).__name__ == "NoArgsIsHelpError":  # bare `wxcc-desk`: just the help
+        actx.out.say(problem.format_message())
+        return
+    actx.json_output = "--json" in (sys.argv[1:] if argv is None else argv)
+    _report(
+        UsageError(
+            scrub(problem.format_message()),
+            hint="run `wxcc-desk --help` or `wxcc-desk COMMAND --help` for usage",
+            code="USAGE",
+        ),
+        actx,
+    )
 
 
 def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
@@ -101,8 +128,7 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.TyperException as usage:
-        actx.out.say(f"error: {scrub(usage.format_message())}", "error")
-        actx.out.say("  fix: run `wxcc-desk --help` or `wxcc-desk COMMAND --help` for usage")
+        _usage(usage, argv, actx)
         sys.exit(int(ExitCode.USAGE))
     except (typer.Abort, KeyboardInterrupt):
         actx.out.say("interrupted", "warn")
