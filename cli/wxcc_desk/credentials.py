@@ -91,8 +91,8 @@ class StoreResult:
 
 def _hint_login(profile: Profile) -> str:
     return (
-        f"run `wxcc-desk login --web -p {profile.name}`, pipe a token to "
-        f"`wxcc-desk login --with-token -p {profile.name}`, or set WXCC_ACCESS_TOKEN"
+        f"run `wxcc-desk login --web -p {profile.cli_ref}`, pipe a token to "
+        f"`wxcc-desk login --with-token -p {profile.cli_ref}`, or set WXCC_ACCESS_TOKEN"
     )
 
 

@@ -152,9 +152,9 @@ class RefreshingAuth(httpx.Auth):
         )
 
     def _hint(self) -> str:
-        name = self.profile.name
+        ref = self.profile.cli_ref
         return (
-            f"sign in again with `wxcc-desk login --web -p {name}` or pass a fresh token with "
+            f"sign in again with `wxcc-desk login --web -p {ref}` or pass a fresh token with "
             f"`--with-token`; check the token belongs to {self.profile.user}"
         )
 

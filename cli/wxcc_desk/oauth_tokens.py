@@ -67,7 +67,7 @@ def tokens_from_response(
     if response.status_code in (400, 401, 403):
         raise AuthError(
             f"could not {what}: the identity service refused it ({status})",
-            hint=f"sign in again with `wxcc-desk login --web -p {profile.name}`; if it keeps "
+            hint=f"sign in again with `wxcc-desk login --web -p {profile.cli_ref}`; if it keeps "
             "failing, check oauth.client_id and WXCC_CLIENT_SECRET against the integration",
             code="GRANT_REFUSED",
             tracking_ids=ids,

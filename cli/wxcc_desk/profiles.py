@@ -6,6 +6,7 @@ line and key (or the environment variable) and the fix; nothing else escapes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -157,7 +158,8 @@ def load_profile(
     values = _FileReader(lines, shown, name).values(data)
     _layer(values, _env_values(env, name))
     _layer(values, _flag_values(overrides or {}, name))
-    return build(name, path, _checked(values, path.parent), shown)
+    profile = build(name, path, _checked(values, path.parent), shown)
+    return dataclasses.replace(profile, ref=name_or_path)
 
 
 def _name_of(path: Path) -> str:

@@ -135,6 +135,16 @@ class Profile:
     # Where each set value came from ("profiles/x.yaml:4", "$WXCC_TEAM", "option"), for status
     # and diagnose output. Not part of equality.
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The `-p` argument this profile was loaded with (a name or a path), for the commands that
+    # hints print: `-p NAME` would not find a profile that was given as a path.
+    ref: str = field(default="", compare=False, hash=False)
+
+    @property
+    def cli_ref(self) -> str:
+        """What to pass to `-p` in a suggested command to load this same profile again."""
+        import shlex
+
+        return shlex.quote(self.ref or self.name)
 
     @property
     def roles(self) -> list[str]:

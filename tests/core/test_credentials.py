@@ -67,7 +67,7 @@ def test_nothing_found_names_the_fixes() -> None:
         resolve_tokens(profile(), ctx(), None)
     err = info.value
     assert err.exit_code == ExitCode.AUTH
-    assert "wxcc-desk login --web -p sandbox" in err.hint
+    assert f"wxcc-desk login --web -p {profile().cli_ref}" in err.hint
     assert "--with-token" in err.hint
     assert "WXCC_ACCESS_TOKEN" in err.hint
 
@@ -172,3 +172,15 @@ def test_remember_reports_why_not_stored() -> None:
     recalled = recall_station(p, actx)
     assert recalled.station is None
     assert "not usable" in recalled.reason
+
+
+def test_a_profile_given_as_a_path_is_suggested_back_as_that_path(tmp_path: Path) -> None:
+    from wxcc_desk.profiles import load_profile
+
+    path = tmp_path / "my desk" / "noteam.yaml"
+    path.parent.mkdir()
+    path.write_text("api_url: http://127.0.0.1:9\nuser: a@example.com\nrole: supervisor\n")
+    loaded = load_profile(str(path), env={})
+    with pytest.raises(AuthError) as info:
+        resolve_tokens(loaded, ctx(), None)
+    assert f"login --web -p '{path}'" in info.value.hint  # quoted: the folder has a space

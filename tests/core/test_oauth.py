@@ -102,9 +102,10 @@ def test_refused_sign_in_says_why(sandbox: SandboxHandle) -> None:
 
 def test_a_code_the_server_refuses_is_an_auth_error(sandbox: SandboxHandle) -> None:
     with pytest.raises(AuthError) as info:
-        run(login_web(sandbox_profile(sandbox), AppContext(), browser=browser({"code": "bogus"})))
+        prof = sandbox_profile(sandbox)
+        run(login_web(prof, AppContext(), browser=browser({"code": "bogus"})))
     assert info.value.code == "GRANT_REFUSED"
-    assert "login --web -p sandbox" in info.value.hint
+    assert f"login --web -p {prof.cli_ref}" in info.value.hint
 
 
 def test_no_answer_before_the_deadline(sandbox: SandboxHandle) -> None:

@@ -89,7 +89,7 @@ def test_a_second_401_is_an_auth_error_not_a_loop(sandbox: SandboxHandle) -> Non
     with pytest.raises(AuthError) as info:
         asyncio.run(get_me(sandbox, auth))
     assert "even after a refresh" in info.value.message
-    assert "login --web -p sandbox" in info.value.hint
+    assert f"login --web -p {profile.cli_ref}" in info.value.hint
     assert token_posts(sandbox) - before == 1
     with pytest.raises(AuthError):  # later requests do not refresh again
         asyncio.run(get_me(sandbox, auth))

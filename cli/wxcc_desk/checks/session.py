@@ -195,7 +195,7 @@ def _active_fix(ctx: CheckContext) -> str:
     if ctx.state.profile.multi_login == "takeover":
         return "login will take it over (multi_login: takeover)"
     return (
-        f"run `wxcc-desk logout -p {ctx.state.profile.name}` first, or set the profile key "
+        f"run `wxcc-desk logout -p {ctx.state.profile.cli_ref}` first, or set the profile key "
         "`multi_login: takeover`"
     )
 
