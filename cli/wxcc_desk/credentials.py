@@ -90,9 +90,11 @@ class StoreResult:
 
 
 def _hint_login(profile: Profile) -> str:
+    # Both login forms also sign the station in, so the environment variable comes first.
     return (
-        f"run `wxcc-desk login --web -p {profile.cli_ref}`, pipe a token to "
-        f"`wxcc-desk login --with-token -p {profile.cli_ref}`, or set WXCC_ACCESS_TOKEN"
+        f"set WXCC_ACCESS_TOKEN for this run, or sign in and store tokens with "
+        f"`wxcc-desk login --web -p {profile.cli_ref}` (or pipe a token to "
+        f"`wxcc-desk login --with-token -p {profile.cli_ref}`)"
     )
 
 

@@ -207,8 +207,12 @@ def check_dial_plan(number: str, policy: DnPolicy, notes: list[str]) -> DialVerd
         candidate = strip_chars(number, entry.stripped_chars)
         try:
             if re.search(entry.regex, candidate):
+                # The prefix applies to outdial, not to the login number itself.
                 notes.append(
-                    f"dial plan {entry.name!r} matches; dialled as {entry.prefix}{candidate}"
+                    f"dial plan {entry.name!r} matches {candidate!r} "
+                    f"(outdial adds prefix {entry.prefix!r})"
+                    if entry.prefix
+                    else f"dial plan {entry.name!r} matches {candidate!r}"
                 )
                 return None
         except re.error:

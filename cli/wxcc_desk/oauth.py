@@ -144,6 +144,7 @@ def default_browser(actx: AppContext) -> Browser:
 
     def open_url(url: str) -> None:
         actx.out.say(f"Sign in at: {url}")
+        actx.out.say(f"waiting up to {DEFAULT_DEADLINE:.0f} s for the sign-in to finish")
         if actx.interactive:
             import webbrowser
 
