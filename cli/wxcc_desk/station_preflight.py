@@ -77,17 +77,31 @@ def check_user(config: AgentConfig) -> None:
         )
 
 
-def allowed_roles(config: AgentConfig) -> set[str] | None:
-    """Roles the configuration grants the user, or None when it does not say.
+# Login roles each user profile type grants (users spec `userProfileType`). The user record
+# carries no roles list, so this is inferred from the spec's module list: only SUPERVISOR and
+# ADMINISTRATOR reach supervisor features; ADMINISTRATOR_ONLY and ANALYZER_* have no Agent
+# Desktop. Unknown types decide nothing and leave it to the service (docs/station.md).
+PROFILE_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "ADMINISTRATOR": ("agent", "supervisor"),
+    "SUPERVISOR": ("agent", "supervisor"),
+    "PREMIUM_AGENT": ("agent",),
+    "STANDARD_AGENT": ("agent",),
+    "ADMINISTRATOR_ONLY": (),
+    "ANALYZER_ADMINISTRATOR": (),
+    "ANALYZER_SUPERVISOR": (),
+    "ANALYZER_USER": (),
+}
 
-    Only an explicit `roles` list decides: `userProfileType` (PREMIUM_AGENT...) names a licence
-    tier, not the agent/supervisor roles, so the login itself (403) is the authority then.
-    """
+
+def allowed_roles(config: AgentConfig) -> set[str] | None:
+    """Roles the configuration grants the user, or None when it does not say: an explicit
+    `roles` list first, else what the user profile type grants; login and diagnose share it."""
     user = config.raw.get("user") or {}
     roles = user.get("roles")
     if isinstance(roles, list):
         return {str(r).lower() for r in roles}
-    return None
+    by_type = PROFILE_TYPE_ROLES.get(str(user.get("userProfileType") or "").upper())
+    return set(by_type) if by_type is not None else None
 
 
 def check_role(spec: StationSpec, config: AgentConfig) -> None:

@@ -58,7 +58,9 @@ def test_role_the_user_lacks_is_named(sandbox: SandboxHandle) -> None:
         email="alice@example.com",
         env={"WXCC_ROLE": "supervisor_agent"},
     )
-    assert res.code == 4
+    # Preflight knows from alice's user profile type (PREMIUM_AGENT): nothing is sent.
+    assert res.code == 3
     err = res.json()["error"]
     assert err["code"] == "ROLE_NOT_ALLOWED" and "supervisor" in err["message"]
     assert "`role`" in err["hint"]
+    assert not [r for r in sandbox.requests if r.path == "/v1/agents/login"]

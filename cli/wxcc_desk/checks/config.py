@@ -20,31 +20,8 @@ if TYPE_CHECKING:
     from wxcc_desk.station import StationSpec
 
 CH_USER = "Control Hub > Users > the user > Contact Center"
-# Login roles each user profile type grants (users spec `profileType`). The record carries no
-# roles list, so diagnose infers them as the service does from the type's modules: only
-# SUPERVISOR and ADMINISTRATOR reach supervisor features; ADMINISTRATOR_ONLY and ANALYZER_*
-# have no Agent Desktop. Unknown types decide nothing (docs/diagnose.md).
-PROFILE_TYPE_ROLES: dict[str, tuple[str, ...]] = {
-    "ADMINISTRATOR": ("agent", "supervisor"),
-    "SUPERVISOR": ("agent", "supervisor"),
-    "PREMIUM_AGENT": ("agent",),
-    "STANDARD_AGENT": ("agent",),
-    "ADMINISTRATOR_ONLY": (),
-    "ANALYZER_ADMINISTRATOR": (),
-    "ANALYZER_SUPERVISOR": (),
-    "ANALYZER_USER": (),
-}
 CH_PROFILE = "Control Hub > Contact Center > Desktop Profiles"
 U = Scope.USER
-
-
-def granted(cfg: AgentConfig) -> AgentConfig:
-    """`cfg` with the roles its user profile type grants, unless the record lists roles."""
-    user = cfg.raw.get("user") or {}
-    roles = PROFILE_TYPE_ROLES.get(str(user.get("userProfileType") or "").upper())
-    if isinstance(user.get("roles"), list) or roles is None:
-        return cfg
-    return replace(cfg, raw={**cfg.raw, "user": {**user, "roles": list(roles)}})
 
 
 def subject_spec(ctx: CheckContext, cfg: AgentConfig) -> StationSpec:
@@ -57,7 +34,7 @@ def subject_spec(ctx: CheckContext, cfg: AgentConfig) -> StationSpec:
     subject = ctx.subject
     if subject is None or not subject.admin:
         return own
-    roles = allowed_roles(granted(cfg)) or {"agent"}
+    roles = allowed_roles(cfg) or {"agent"}
     role = "supervisor_agent" if {"agent", "supervisor"} <= roles else min(roles)
     number = default_dn(cfg.raw.get("user") or {})
     desktop = not number and "BROWSER" in cfg.login_voice_options
@@ -85,7 +62,7 @@ async def desktop_profile(ctx: CheckContext) -> Outcome:
     if profile.get("active") is False:
         return Outcome.fail(f"Desktop Profile {name} is not active", f"activate it in {CH_PROFILE}")
     spec = subject_spec(ctx, cfg)
-    check_role(spec, granted(cfg))
+    check_role(spec, cfg)
     # Login's option rule; the organisation's WebRTC switch is config.webrtc's to report.
     device = check_telephony(spec, replace(cfg, webrtc_enabled=True))
     return Outcome.ok(f"Desktop Profile {name} allows {spec.role} with {device.value}")
