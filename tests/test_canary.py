@@ -1,0 +1,71 @@
+"""The canary test across every command: no token reaches stdout, stderr, traces, state files,
+reports or bundles, whether the service accepts the token or rejects it.
+
+Each area has its own secret tests; this one runs the commands side by side, as a CI job would,
+and greps everything they wrote (the keyring file, where tokens belong, excepted).
+"""
+
+from __future__ import annotations
+
+import secrets
+import zipfile
+from pathlib import Path
+
+from tests.station.conftest import PROFILE, Result, run_cli
+from wxcc_desk.sandbox import SandboxHandle
+
+
+def _everything_written(results: list[Result], *roots: Path) -> str:
+    texts = [r.out + r.err for r in results]
+    for root in roots:
+        for path in root.rglob("*"):
+            if not path.is_file() or path.name == "keyring.json":
+                continue
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as zf:
+                    texts += [zf.read(n).decode(errors="replace") for n in zf.namelist()]
+            else:
+                texts.append(path.read_text(errors="replace"))
+    return "\n".join(texts)
+
+
+def _every_command(sandbox: SandboxHandle, out: Path, env: dict[str, str]) -> list[Result]:
+    reports = [
+        "--junit", str(out / "d.xml"), "--markdown", str(out / "d.md"),
+        "--bundle", str(out / "d.zip"),
+    ]  # fmt: skip
+    runs = [
+        ("-v", "login", "-p", PROFILE, "--json"),
+        ("-v", "status", "-p", PROFILE),
+        ("-v", "diagnose", "-p", PROFILE, "--json", *reports),
+        ("-v", "teams-auth", "status", "-p", PROFILE, "--json"),
+        ("-v", "logout", "-p", PROFILE, "--json"),
+    ]
+    return [run_cli(sandbox, *argv, email=None, env=env) for argv in runs]
+
+
+def test_an_accepted_token_is_never_written(
+    sandbox: SandboxHandle, isolated_home: Path, tmp_path: Path
+) -> None:
+    token = sandbox.token("sam@example.com")
+    teams_canary = "msft-" + secrets.token_urlsafe(24)
+    env = {"WXCC_ACCESS_TOKEN": token, "WXCC_TEAMS_ACCESS_TOKEN": teams_canary}
+    results = _every_command(sandbox, tmp_path, env)
+    assert results[0].code == 0, results[0].err  # the login really happened
+    assert (tmp_path / "d.zip").is_file() and (tmp_path / "d.xml").is_file()
+    written = _everything_written(results, isolated_home, tmp_path)
+    assert "WXCCDESK_" in written  # the grep sees real output, not nothing
+    assert token not in written
+    assert teams_canary not in written
+
+
+def test_a_rejected_token_is_never_written(
+    sandbox: SandboxHandle, isolated_home: Path, tmp_path: Path
+) -> None:
+    canary = "canary" + secrets.token_urlsafe(32) + "_P0A1_" + sandbox.org_id
+    results = _every_command(sandbox, tmp_path, {"WXCC_ACCESS_TOKEN": canary})
+    assert results[0].code == 4, results[0].err  # refused, with the error path's output
+    written = _everything_written(results, isolated_home, tmp_path)
+    assert "error:" in written
+    assert canary not in written
+    assert canary[:24] not in written  # not even a prefix long enough to be useful
