@@ -2,9 +2,9 @@
 tools - Microsoft Teams", computed and repaired from a script.
 
 States (ours to define, protocol §5): `not_configured` (no Entra tenant/client id in the
-profile, or the WxCC Teams connector is off), `not_authenticated` (nothing stored), `pending`
-(a device code waits for a person), `succeeded` (a token that Graph `/me` and `/me/presence`
-accept), `expired` (the sign-in code or the refresh token expired), `failed` (declined, revoked,
+profile, or the WxCC Teams connector is off), `not_authenticated` (nothing stored, or no usable
+keyring to store it in), `pending` (a device code waits for a person), `succeeded` (a token
+that Graph `/me` and `/me/presence` accept), `expired` (the sign-in code or the refresh token expired), `failed` (declined, revoked,
 refused by Graph, or unreachable), each with a reason and the fix. `status` finishes a pending
 `login --no-wait` when the person has signed in meanwhile.
 
@@ -27,7 +27,7 @@ from wxcc_desk.teams_model import (
     require_configured,
     target_of,
 )
-from wxcc_desk.teams_store import CachedToken, LastOutcome, PendingCode, iso
+from wxcc_desk.teams_store import KEYRING_ALTERNATIVES, CachedToken, LastOutcome, PendingCode, iso
 
 __all__ = [
     "STATES",
@@ -68,13 +68,16 @@ async def status(s: TeamsSession, connector: Connector | None = None) -> TeamsSt
         )
     if s.env.get(ENV_ACCESS, "").strip():  # the token is given: the keyring is not needed
         return await probe_tokens(s, st)
-    st.refresh_stored = bool(s.store.refresh_token())
-    pending = s.store.pending()
-    if pending is not None:
-        done = await complete_pending(s, st, pending)
-        if done is not None:
-            return done
-    return await probe_tokens(s, st)
+    try:
+        st.refresh_stored = s.store.refresh_kept()
+        pending = s.store.pending()
+        if pending is not None:
+            done = await complete_pending(s, st, pending)
+            if done is not None:
+                return done
+        return await probe_tokens(s, st)
+    finally:
+        st.keyring_unusable = s.store.unusable
 
 
 _CONNECTOR_HINT = (
@@ -172,7 +175,8 @@ def _sources(s: TeamsSession) -> tuple[CachedToken | None, str | None, str]:
         return CachedToken(env_access, 0.0), None, f"environment {ENV_ACCESS}"
     cached, refresh = s.store.access_token(), s.store.refresh_token()
     if cached or refresh:
-        return cached, refresh, "keyring"
+        where = "this run's sign-in (not stored: no usable keyring)" if s.store.unusable else ""
+        return cached, refresh, where or "keyring"
     env_refresh = s.env.get(ENV_REFRESH, "").strip()
     if env_refresh:
         register_secret(env_refresh)
@@ -182,6 +186,14 @@ def _sources(s: TeamsSession) -> tuple[CachedToken | None, str | None, str]:
 
 async def probe_tokens(s: TeamsSession, st: TeamsStatus) -> TeamsStatus:
     cached, refresh, source = _sources(s)
+    if not source and s.store.unusable:
+        return st.finish(
+            "not_authenticated",
+            f"no usable keyring to hold the Microsoft tokens ({s.store.unusable})",
+            f"{KEYRING_ALTERNATIVES}; without either, `wxcc-desk teams-auth login -p "
+            f"{s.target.profile}` signs in for that one run",
+            code="KEYRING_UNAVAILABLE",
+        )
     if not source:
         last = s.store.last()
         if last.state in ("failed", "expired"):
@@ -224,7 +236,7 @@ async def _probe(
         current = saved[-1] if saved else cached
         st.token = auth.access or (current.token if current else None)
         st.token_expires_at = current.expires_at if current and current.expires_at else None
-        st.refresh_stored = st.refresh_stored or bool(saved and s.store.refresh_token())
+        st.refresh_stored = st.refresh_stored or bool(saved and s.store.refresh_kept())
     st.probe.ok = True
     st.probe.availability, st.probe.activity = presence.availability, presence.activity
     s.store.record(LastOutcome(state="succeeded", account=me.user_principal_name))

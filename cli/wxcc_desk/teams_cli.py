@@ -89,6 +89,13 @@ def render(actx: AppContext, st: TeamsStatus, as_json: bool) -> None:
     if st.state != "succeeded" and st.hint:
         actx.out.say(f"teams: {st.state}: {st.reason}", "warn")
         actx.out.say(f"  fix: {st.hint}")
+    if st.state == "succeeded" and st.keyring_unusable and st.token_source != "keyring":
+        actx.out.say(
+            f"teams: the Microsoft tokens of this run were not stored: the keyring is not usable "
+            f"({st.keyring_unusable}); the next run must sign in again unless "
+            "WXCC_TEAMS_REFRESH_TOKEN is set or a keyring backend is installed",
+            "warn",
+        )
 
 
 def _onoff(value: bool | None) -> str:
@@ -102,15 +109,11 @@ def _lines(st: TeamsStatus) -> list[str]:
         ("state", st.state),
         ("reason", st.reason),
     ]
-    c = st.connector
-    if c is not None:
-        verdict = {True: "configured", False: "not configured", None: "unknown"}[c.configured]
-        rows += [
-            ("connector", f"{verdict}: {c.detail}"),
-            ("presence sync", _onoff(c.presence_sync)),
-            ("user details", _onoff(c.show_user_details)),
-        ]
+    if st.connector is not None:
+        rows += _connector_rows(st.connector)
     rows += [("tenant", t.tenant or "(not set)"), ("client id", t.client_id or "(not set)")]
+    if st.keyring_unusable:
+        rows.append(("keyring", f"not usable: {st.keyring_unusable}"))
     rows += _token_rows(st)
     if st.pending:
         rows.append(
@@ -132,6 +135,29 @@ def _lines(st: TeamsStatus) -> list[str]:
     return [f"{k.ljust(width)}  {v}" for k, v in rows if v]
 
 
+def _connector_rows(c: Connector) -> list[tuple[str, str]]:
+    """Both places Teams is switched on, each labelled, and which one the verdict used: the
+    org connector when it is active, the Desktop Profile when the org's settings are unknown."""
+    verdict = {True: "configured", False: "not configured", None: "unknown"}[c.configured]
+    org = c.org
+    if org == "active":
+        org += (
+            f": presence sync {_onoff(c.presence_sync)}, user details "
+            f"{_onoff(c.show_user_details)} (used)"
+        )
+    name = c.desktop_profile or "(not read)"
+    used = " (used)" if c.org == "unknown" and c.configured is not None else ""
+    desktop = (
+        f"{name}: presence sync {_onoff(c.profile_presence_sync)} (stateSynchronizationMS), "
+        f"user details {_onoff(c.profile_show_user_details)} (showUserDetailsMS){used}"
+    )
+    return [
+        ("connector", f"{verdict}: {c.detail}"),
+        ("org connector", org),
+        ("desktop profile", desktop),
+    ]
+
+
 def _token_rows(st: TeamsStatus) -> list[tuple[str, str]]:
     from wxcc_desk.redact import mask
 
@@ -140,5 +166,11 @@ def _token_rows(st: TeamsStatus) -> list[tuple[str, str]]:
     expiry = iso(st.token_expires_at) or "unknown"
     return [
         ("token", f"{mask(st.token)} from {st.token_source}, expires {expiry}"),
-        ("refresh token", "stored in the keyring" if st.refresh_stored else "none"),
+        ("refresh token", _refresh_row(st)),
     ]
+
+
+def _refresh_row(st: TeamsStatus) -> str:
+    if st.refresh_stored:
+        return "stored in the keyring"
+    return "not stored (no usable keyring)" if st.keyring_unusable else "none"

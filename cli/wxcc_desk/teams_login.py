@@ -5,6 +5,9 @@ without a person. Otherwise it asks for a device code, keeps it in the keyring (
 and a later `status` can finish), hands the code to `on_code` for the command to show, and
 polls: `authorization_pending` waits the interval, `slow_down` adds 5 seconds to it for good,
 `expired_token` and `access_denied` stop with the reason and the fix.
+
+Without a usable keyring the waiting sign-in still works, for this run only (the store holds
+the tokens in memory); `--no-wait` is refused, since nothing would keep the code.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from wxcc_desk.api import entra
-from wxcc_desk.errors import WxccError
+from wxcc_desk.errors import ConfigError, WxccError
 from wxcc_desk.http import Http
 from wxcc_desk.teams import (
     ENV_REFRESH,
@@ -46,6 +49,8 @@ async def login(
     if not force_code and await _renew(s, on_note):
         return await status(s)
     pending = s.store.pending()
+    if not wait and s.store.unusable:
+        raise _no_wait_needs_keyring(s)
     if pending is None or pending.expired or force_code:
         pending = await _new_code(s)
     on_code(pending)
@@ -60,6 +65,18 @@ async def login(
     s.store.clear_pending()
     s.store.save_tokens(tokens)
     return await status(s)
+
+
+def _no_wait_needs_keyring(s: TeamsSession) -> ConfigError:
+    # Without a keyring the device code would die with this process: nothing could finish it.
+    return ConfigError(
+        f"`teams-auth login --no-wait` keeps the device code in the keyring for a later "
+        f"`status`, and the keyring is not usable ({s.store.unusable})",
+        hint=f"run `wxcc-desk teams-auth login -p {s.target.profile}` without --no-wait (it "
+        "waits for the sign-in in this run), or install and unlock a keyring backend (see "
+        "docs/credentials.md)",
+        code="KEYRING_UNAVAILABLE",
+    )
 
 
 async def _renew(s: TeamsSession, on_note: Callable[[str], None]) -> bool:

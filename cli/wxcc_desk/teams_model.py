@@ -106,6 +106,8 @@ class TeamsStatus:
     pending: PendingCode | None = None
     probe: Probe | None = None
     tracking_ids: list[str] = field(default_factory=list)
+    # None: the keyring was not consulted (WXCC_TEAMS_ACCESS_TOKEN); "": usable; else why not.
+    keyring_unusable: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         t = self.target
@@ -129,6 +131,10 @@ class TeamsStatus:
                 "masked": mask(self.token),
                 "expires_at": iso(self.token_expires_at),
                 "refresh_token_stored": self.refresh_stored,
+            },
+            "keyring": {
+                "usable": None if self.keyring_unusable is None else not self.keyring_unusable,
+                "reason": self.keyring_unusable or None,
             },
             "pending": self.pending.public() if self.pending else None,
             "graph": self.probe.__dict__ if self.probe else None,

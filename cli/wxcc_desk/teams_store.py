@@ -4,7 +4,8 @@ Secrets (refresh token, access token, the pending device code) go to the keyring
 a `Vault` (the profile's keystore). What is not secret (the last outcome, its reason and
 tracking IDs, the account, expiry times) goes to `<state_dir>/teams/<profile>.json` so `status`
 can say `failed` with the reason after the secrets are gone. Every secret read or written is
-registered with `redact`, so it is masked wherever it might appear.
+registered with `redact`, so it is masked wherever it might appear. Without a usable keyring
+the secrets of a run stay in memory (`KeystoreVault`), never in a file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wxcc_desk.api.entra import DeviceAuthorization, TokenSet
-from wxcc_desk.errors import ConfigError, WxccError
+from wxcc_desk.errors import WxccError
 from wxcc_desk.redact import register_secret
 from wxcc_desk.statefile import StateFile
 
@@ -27,7 +28,10 @@ PENDING = "teams_device_code"
 
 
 class Vault(Protocol):
-    """Per-profile secret storage (the keyring). Names are the constants above."""
+    """Per-profile secret storage (the keyring). Names are the constants above. `unusable` is
+    empty while the keyring works, else why it does not (secrets then live for this run only)."""
+
+    unusable: str
 
     def get(self, name: str) -> str | None: ...
 
@@ -37,35 +41,45 @@ class Vault(Protocol):
 
 
 class KeystoreVault:
-    """A `Vault` on `wxcc_desk.keystore.Keystore` (time-boxed keyring) for one profile. An
-    unusable keyring is a ConfigError naming the Teams alternatives."""
+    """A `Vault` on `wxcc_desk.keystore.Keystore` (time-boxed keyring) for one profile.
+
+    An unusable keyring does not stop the Teams flows: from the first failure on, secrets are
+    held in memory for this run only and `unusable` says why (backend and reason). Nothing is
+    ever written to a file instead; the commands say the tokens were not stored."""
 
     def __init__(self, keystore: Any, profile: str, timeout: float | None = None) -> None:
         self.keystore, self.profile, self.timeout = keystore, profile, timeout
+        self.unusable = ""
+        self._memory: dict[str, str] = {}
 
     def get(self, name: str) -> str | None:
-        value: str | None = self._call(self.keystore.get, name)
+        value: str | None = self._call(self.keystore.get, self._memory.get, name)
         return value
 
     def set(self, name: str, value: str) -> None:
-        self._call(self.keystore.set, name, value)
+        self._call(self.keystore.set, self._memory.__setitem__, name, value)
 
     def delete(self, name: str) -> bool:
-        return bool(self._call(self.keystore.delete, name))
+        return bool(self._call(self.keystore.delete, self._forget, name))
 
-    def _call(self, method: Any, *args: str) -> Any:
+    def _forget(self, name: str) -> bool:
+        return self._memory.pop(name, None) is not None
+
+    def _call(self, method: Any, in_memory: Any, *args: str) -> Any:
         from wxcc_desk.keystore import KeystoreUnavailable
 
-        try:
-            return method(self.profile, *args, timeout=self.timeout)
-        except KeystoreUnavailable as err:
-            raise ConfigError(
-                f"the Microsoft tokens need the system keyring, which is not usable "
-                f"({err.backend}: {err.reason})",
-                hint="set WXCC_TEAMS_ACCESS_TOKEN (status only) or WXCC_TEAMS_REFRESH_TOKEN, or "
-                "install and unlock a keyring backend (see docs/credentials.md)",
-                code="KEYRING_UNAVAILABLE",
-            ) from None
+        if not self.unusable:
+            try:
+                return method(self.profile, *args, timeout=self.timeout)
+            except KeystoreUnavailable as err:
+                self.unusable = f"{err.backend}: {err.reason}"
+        return in_memory(*args)
+
+
+KEYRING_ALTERNATIVES = (
+    "set WXCC_TEAMS_REFRESH_TOKEN (or WXCC_TEAMS_ACCESS_TOKEN, used as is) for each run, or "
+    "install and unlock a keyring backend (see docs/credentials.md)"
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,11 @@ class TeamsStore:
         self.vault = vault
         self.file = StateFile(state_dir / "teams" / f"{profile}.json")
 
+    @property
+    def unusable(self) -> str:
+        """Why the keyring is not usable (secrets held for this run only), or ""."""
+        return self.vault.unusable
+
     def _get(self, name: str) -> str | None:
         value = self.vault.get(name)
         register_secret(value)
@@ -169,6 +188,10 @@ class TeamsStore:
 
     def refresh_token(self) -> str | None:
         return self._get(REFRESH)
+
+    def refresh_kept(self) -> bool:
+        """A refresh token is in the keyring (held in memory only does not count)."""
+        return bool(self.refresh_token()) and not self.unusable
 
     def access_token(self) -> CachedToken | None:
         raw = self._get(ACCESS)

@@ -123,3 +123,24 @@ def keyring_values(keyring_file: Path) -> dict[str, str]:
     if not keyring_file.exists():
         return {}
     return dict(json.loads(keyring_file.read_text()))
+
+
+def mint_tokens(ms: MsSandbox) -> dict[str, str]:
+    """Sign sam in straight against the sandbox's endpoints (as another machine would)."""
+    import httpx
+
+    from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
+
+    ms.auto("approve")
+    root = f"{ms.url}/{SANDBOX_TENANT_ID}/oauth2/v2.0"
+    code = httpx.post(
+        f"{root}/devicecode",
+        data={"client_id": SANDBOX_CLIENT_ID, "scope": "offline_access User.Read Presence.Read"},
+    ).json()
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "client_id": SANDBOX_CLIENT_ID,
+        "device_code": code["device_code"],
+    }
+    tokens: dict[str, str] = httpx.post(f"{root}/token", data=form).json()
+    return tokens

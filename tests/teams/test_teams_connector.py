@@ -36,3 +36,31 @@ def test_verdicts(
     assert verdict.configured is configured
     assert words in verdict.detail
     assert verdict.as_dict()["desktop_profile"]["name"] == desktop.get("name")
+
+
+@pytest.mark.parametrize(
+    ("org", "ms", "org_row", "used_row"),
+    [
+        (
+            "active",
+            {"stateSynchronization": True, "showUserDetails": True},
+            "active: presence sync on, user details on (used)",
+            "org connector",
+        ),
+        ("unknown", {}, "unknown", "desktop profile"),
+        ("absent", {}, "absent", None),
+    ],
+)
+def test_status_table_labels_which_setting_each_row_shows(
+    org: str, ms: dict[str, object], org_row: str, used_row: str | None
+) -> None:
+    """`teams-auth status` shows the org connector's and the Desktop Profile's flags on their
+    own labelled rows, and marks the one the verdict used."""
+    from wxcc_desk.teams_cli import _connector_rows
+
+    rows = dict(_connector_rows(decide(org, ms, ON)))  # type: ignore[arg-type]
+    assert rows["org connector"] == org_row
+    assert rows["desktop profile"].startswith(
+        "Agents: presence sync on (stateSynchronizationMS), user details off (showUserDetailsMS)"
+    )
+    assert [k for k, v in rows.items() if v.endswith("(used)")] == ([used_row] if used_row else [])

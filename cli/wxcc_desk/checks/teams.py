@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.checks.base import CheckContext, Layer, Outcome, Resource, Scope, check
 from wxcc_desk.checks.data import AGENT_CONFIG, ME, api_url, authed
+from wxcc_desk.errors import ExitCode
 
 if TYPE_CHECKING:
     from wxcc_desk.api.wxcc_teams import OrgState
-    from wxcc_desk.teams_model import TeamsSession, TeamsTarget
+    from wxcc_desk.teams_model import TeamsSession, TeamsStatus, TeamsTarget
 
 CONNECTOR_FIX = (
     "Control Hub > Contact Center > Tenant Settings > Integrations > Connectors > Microsoft "
@@ -120,7 +121,34 @@ async def user_authenticated(ctx: CheckContext) -> Outcome:
         return Outcome.ok(
             f"signed in as {st.probe.account}; presence {st.probe.availability}", **facts
         )
-    return Outcome.fail(f"Microsoft sign-in {st.state}: {st.reason}", st.hint, **facts)
+    return _not_signed_in(st, facts)
+
+
+# Fixed by an admin, not by the user signing in again: the app registration lacks a permission.
+ADMIN_CODES = frozenset({"GRAPH_FORBIDDEN"})
+DESKTOP_NOTE = (
+    "station login is not affected; Supervisor Desktop shows Collaboration tools - Microsoft "
+    "Teams with Retry until the user signs in"
+)
+
+
+def _not_signed_in(st: TeamsStatus, facts: dict[str, Any]) -> Outcome:
+    """The verdict table of docs/teams.md: a Teams sign-in never blocks a station login, so what
+    the user's own sign-in (or Desktop's Retry) fixes is a warning; what needs an admin (app
+    registration, tenant, permission) or is Microsoft failing stays a failure."""
+    summary = f"Microsoft sign-in {st.state}: {st.reason}"
+    if st.code == "KEYRING_UNAVAILABLE":
+        return Outcome.skip(
+            f"Microsoft sign-in not checked: {st.reason}",
+            f"{st.hint}; {DESKTOP_NOTE}",
+            **facts,
+        )
+    retry_fixes = st.state in ("not_authenticated", "pending", "expired") or (
+        st.state == "failed" and st.exit_code == ExitCode.AUTH and st.code not in ADMIN_CODES
+    )
+    if retry_fixes:
+        return Outcome.warn(summary, f"{st.hint} ({DESKTOP_NOTE})", **facts)
+    return Outcome.fail(summary, st.hint, **facts)
 
 
 def _session(ctx: CheckContext) -> TeamsSession:

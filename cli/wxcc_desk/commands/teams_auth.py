@@ -12,7 +12,9 @@ from wxcc_desk.context import AppContext
 
 app = typer.Typer(
     help="Microsoft Teams user authentication: status, login (alias retry) and logout. The "
-    "state Supervisor Desktop shows as 'Collaboration tools - Microsoft Teams'.",
+    "state Supervisor Desktop shows as 'Collaboration tools - Microsoft Teams'.\n\n"
+    "Example: wxcc-desk teams-auth status -p sandbox --json (then `teams-auth login -p sandbox` "
+    "if it is not succeeded)",
     no_args_is_help=True,
 )
 
@@ -41,7 +43,9 @@ def status(
     """Show the Teams connector settings and the user's Microsoft authentication state
     (not_configured, not_authenticated, pending, succeeded, expired, failed), the token's source,
     masked value and expiry, and prove the token with Microsoft Graph /me and /me/presence.
-    Completes a pending `login --no-wait`. Exit 0 only when succeeded.
+    Completes a pending `login --no-wait`. Exit 0 only when succeeded (3 not_configured, 4 the
+    other states, 5 Microsoft unavailable). Without a usable keyring: not_authenticated (exit
+    4) unless WXCC_TEAMS_ACCESS_TOKEN or WXCC_TEAMS_REFRESH_TOKEN is set.
 
     Example: wxcc-desk teams-auth status -p sandbox --json
     """
@@ -75,7 +79,8 @@ def login(
     """Sign the profile's user in to Microsoft (OAuth 2.0 device authorization grant): prints a
     URL and a code on stderr, waits for the sign-in, stores the refresh token in the keyring and
     ends with the status. With a stored refresh token (or WXCC_TEAMS_REFRESH_TOKEN) it renews
-    without a person, for CI.
+    without a person, for CI. Without a usable keyring the sign-in holds for this run only (a
+    warning says so) and --no-wait is refused (exit 3). --no-wait exits 0 in state pending.
 
     Example: wxcc-desk teams-auth login -p sandbox --no-wait
     """
@@ -99,12 +104,18 @@ def login(
 
 
 app.command("login")(login)
-app.command("retry", help="Alias of `login` (the Retry of Desktop's Profile Settings).")(login)
+app.command(
+    "retry",
+    help="Alias of `login` (the Retry of Desktop's Profile Settings): renews silently from a "
+    "stored refresh token, else asks for a device code.\n\n"
+    "Example: wxcc-desk teams-auth retry -p sandbox",
+)(login)
 
 
 @app.command("logout")
 def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
     """Remove the profile's stored Microsoft tokens (and any pending code) from the keyring.
+    Without a usable keyring nothing can have been stored: it says so and exits 0.
 
     Example: wxcc-desk teams-auth logout -p sandbox
     """
@@ -113,6 +124,13 @@ def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
     actx = _actx(ctx)
     _, session = teams_cli.load(actx, profile)
     removed = teams_login.logout(session)
+    if session.store.unusable:
+        actx.out.say(
+            f"teams: nothing to remove for profile {session.target.profile}: the keyring is not "
+            f"usable ({session.store.unusable}), so no Microsoft token was stored",
+            "ok",
+        )
+        return
     what = ", ".join(removed) if removed else "nothing was stored"
     actx.out.say(
         f"teams: removed the Microsoft tokens of profile {session.target.profile} ({what})", "ok"
