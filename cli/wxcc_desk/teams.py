@@ -4,9 +4,10 @@ tools - Microsoft Teams", computed and repaired from a script.
 States (ours to define, protocol §5): `not_configured` (no Entra tenant/client id in the
 profile, or the WxCC Teams connector is off), `not_authenticated` (nothing stored, or no usable
 keyring to store it in), `pending` (a device code waits for a person), `succeeded` (a token
-that Graph `/me` and `/me/presence` accept), `expired` (the sign-in code or the refresh token expired), `failed` (declined, revoked,
-refused by Graph, or unreachable), each with a reason and the fix. `status` finishes a pending
-`login --no-wait` when the person has signed in meanwhile.
+that Graph `/me` and `/me/presence` accept), `expired` (the sign-in code or the refresh token
+expired), `failed` (declined, revoked, refused by Graph, or unreachable), each with a reason
+and the fix. `status` finishes a pending `login --no-wait` when the person has signed in
+meanwhile.
 
 Flows never print: `login` hands the code to show to a callback; `teams_login.py` holds it.
 """
