@@ -158,3 +158,15 @@ def test_canary_nothing_falls_back_to_a_file(
     for secret in (tokens["refresh_token"], tokens["access_token"]):
         assert not [t[:200] for t in texts + files if secret in t]
     assert not [f[:200] for f in files if "eyJ0" in f]  # every sandbox token starts so
+
+
+def test_a_keyring_that_never_answers_is_unusable_too(
+    cli: Cli, profile: Path, hanging_keyring: None
+) -> None:
+    """A locked keyring waiting on a prompt costs one time box (0.2 s here), then the same
+    report as no keyring at all."""
+    args = ("teams-auth", "status", "-p", str(profile), "--json", "--no-connector")
+    result = cli(*args, env={"WXCC_TIMEOUT_KEYRING": "0.2"})  # `cli` copied os.environ earlier
+    assert result.code == 4, result.err
+    doc = result.json()
+    assert doc["code"] == "KEYRING_UNAVAILABLE" and "no answer within 0.2 s" in doc["reason"]
