@@ -155,3 +155,19 @@ def test_token_bearing_requests_follow_the_proxy(tmp_path: Path) -> None:
     # the proxy logs the first request of each connection (later ones reuse it)
     assert any("/v1/people/me" in x for x in proxy.seen)
     assert any("/organization/" in x for x in proxy.seen)
+
+
+def test_unusable_keyring_passes_when_the_run_does_not_need_one(
+    tmp_path: Path, failing_keyring: None
+) -> None:
+    # A CI job: the token comes from the environment and the profile remembers nothing.
+    prof = write_profile(tmp_path)
+    env = {"WXCC_ACCESS_TOKEN": "ci-token-" + "x" * 30}
+    run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "local.keyring"], env=env)
+    check = run.check("local.keyring")
+    assert check["status"] == "pass"
+    assert "not needed" in check["summary"] and "not usable" in check["summary"]
+    remembering = tmp_path / "remember.yaml"
+    remembering.write_text(prof.read_text() + "remember: true\n")
+    args = ["diagnose", "-p", str(remembering), "--json", "--check", "local.keyring"]
+    assert run_cli(args, env=env).check("local.keyring")["status"] == "warn"
