@@ -53,11 +53,21 @@ async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
     return (env.data, "") if logged_in(env) else (None, env.reason or "AGENT_NOT_FOUND")
 
 
+async def _banner(st: Station) -> StatusBanner:
+    """The status page is public: fetched without the WxCC token, which must never reach the
+    status host (the profile may point `status_url` anywhere)."""
+    from wxcc_desk.http import make_http
+
+    public = make_http(tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=st.http.timeouts)
+    async with public:
+        return await fetch_banner(public, st.status_url, st.region)
+
+
 async def status(st: Station) -> StatusReport:
     st.step("learning the token's user, the station session and the service status")
     me, banner, (data, reason) = await settle(
         get_me(st.http, st.identity_url),
-        fetch_banner(st.http, st.status_url, st.region),
+        _banner(st),
         probe(st),
     )
     report = StatusReport(me, None, banner, load(st.state_dir, st.name), reason)

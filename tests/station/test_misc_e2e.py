@@ -6,7 +6,7 @@ import json
 import threading
 from pathlib import Path
 
-from tests.station.conftest import PROFILE, Result, run_cli
+from tests.station.conftest import PROFILE, Cli, Result, run_cli
 from tests.support.sandbox_fixtures import MakeSandbox
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -70,3 +70,12 @@ def test_concurrent_runs_keep_the_session_record_whole(sandbox: SandboxHandle) -
     (session,) = sandbox.sessions()["sessions"]
     assert record["session_id"] == session["session_id"]
     assert not [p for p in folder.iterdir() if p.name.startswith(".sandbox.json.")]
+
+
+def test_status_page_is_fetched_without_the_token(cli: Cli, sandbox: SandboxHandle) -> None:
+    assert cli("status").code in (0, 6)
+    pages = [r for r in sandbox.requests if r.path.startswith("/api/v2/")]
+    assert pages, "status read no status page"
+    assert all("authorization" not in {k.lower() for k in r.headers} for r in pages)
+    people = [r for r in sandbox.requests if r.path == "/v1/people/me"]
+    assert all("authorization" in {k.lower() for k in r.headers} for r in people)
