@@ -1,10 +1,13 @@
-"""`RefreshingAuth`: Bearer tokens on every request, one refresh when they expire or are refused.
+"""`RefreshingAuth`: Bearer tokens on every request, refreshed when they expire or are refused.
 
 The refresh is the OAuth refresh grant (`POST {identity_url}/v1/access_token`,
 `grant_type=refresh_token`), sent through the same client so it gets the same TLS, TrackingId
-and trace. At most one refresh per run: a request refused after it is an AuthError, so a revoked
-grant never loops. Concurrent requests that meet a 401 together wait for one refresh (a lock)
-rather than racing several. New tokens are stored in the keyring when the old ones came from it.
+and trace. One refresh per token: a token the refresh just minted that is refused before the
+service ever accepted it is an AuthError, so a revoked grant never loops; a refreshed token that
+worked and later expires (a multi-day `login --hold`) is refreshed again. A refused refresh grant
+is not retried in the same run. Concurrent requests that meet a 401 together wait for one refresh
+(a lock) rather than racing several. New tokens are stored in the keyring when the old ones came
+from it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,13 @@ class RefreshingAuth(httpx.Auth):
     def __init__(self, profile: Profile, actx: AppContext, tokens: TokenSet) -> None:
         self.profile, self.actx, self.tokens = profile, actx, tokens
         self.refreshed = False
+        # The access token the last refresh minted, until the service first accepts it: a 401
+        # for it means refreshing did not help, so it ends the run instead of refreshing again.
+        self._unproven: str | None = None
+        # A minted token already inside the expiry skew is not refreshed early again (that
+        # would refresh before every request); a 401 still refreshes it.
+        self._born_stale: str | None = None
+        self._grant_refused = False
         self.store_result: StoreResult | None = None
         self._sync_lock = threading.Lock()
         self._async_lock = asyncio.Lock()
@@ -53,10 +63,11 @@ class RefreshingAuth(httpx.Auth):
         sent = self._authorize(request)
         response = yield request
         if response.status_code != 401:
+            self._note_accepted(sent, response)
             return
         with self._sync_lock:
             if self.tokens.access == sent:
-                self._check_refreshable(response)
+                self._check_refreshable(sent, response)
                 answer = yield self._refresh_request()
                 answer.read()
                 self._accept(answer)
@@ -76,24 +87,27 @@ class RefreshingAuth(httpx.Auth):
         sent = self._authorize(request)
         response = yield request
         if response.status_code != 401:
+            self._note_accepted(sent, response)
             return
         async with self._async_lock:
             if self.tokens.access == sent:
-                self._check_refreshable(response)
+                self._check_refreshable(sent, response)
                 answer = yield self._refresh_request()
                 await answer.aread()
                 self._accept(answer)
                 await asyncio.to_thread(self._persist)
-        self._authorize(request)
+        sent = self._authorize(request)
         retried = yield request
         if retried.status_code == 401:
             raise self._refused_again(retried)
+        self._note_accepted(sent, retried)
 
     def _retry(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        self._authorize(request)
+        sent = self._authorize(request)
         retried = yield request
         if retried.status_code == 401:
             raise self._refused_again(retried)
+        self._note_accepted(sent, retried)
 
     # ------------------------------------------------------------------ steps
 
@@ -103,10 +117,18 @@ class RefreshingAuth(httpx.Auth):
         return access
 
     def _wants_early_refresh(self) -> bool:
-        return not self.refreshed and self.tokens.expired() and self.tokens.can_refresh()
+        tokens = self.tokens
+        if self._grant_refused or tokens.access == self._born_stale:
+            return False
+        return tokens.expired() and tokens.can_refresh()
 
-    def _check_refreshable(self, response: httpx.Response) -> None:
-        if self.refreshed:
+    def _note_accepted(self, sent: str, response: httpx.Response) -> None:
+        # 5xx may come from a gateway before any token check, so it proves nothing.
+        if sent == self._unproven and response.status_code < 500:
+            self._unproven = None
+
+    def _check_refreshable(self, sent: str, response: httpx.Response) -> None:
+        if self._grant_refused or sent == self._unproven:
             raise self._refused_again(response)
         if not self.tokens.can_refresh():
             raise AuthError(
@@ -126,7 +148,8 @@ class RefreshingAuth(httpx.Auth):
         return token_request(self.profile, form)
 
     def _accept(self, answer: httpx.Response) -> None:
-        self.refreshed = True  # even when refused: one attempt per run
+        self.refreshed = True
+        self._grant_refused = True  # until the answer proves otherwise: never retry a refusal
         self.tokens = tokens_from_response(
             answer,
             self.profile,
@@ -134,6 +157,9 @@ class RefreshingAuth(httpx.Auth):
             previous=self.tokens,
             what="refresh the access token",
         )
+        self._grant_refused = False
+        self._unproven = self.tokens.access
+        self._born_stale = self.tokens.access if self.tokens.expired() else None
 
     def _persist(self) -> None:
         self.store_result = store_tokens(self.profile, self.actx, self.tokens)

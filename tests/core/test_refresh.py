@@ -96,6 +96,53 @@ def test_a_second_401_is_an_auth_error_not_a_loop(sandbox: SandboxHandle) -> Non
     assert token_posts(sandbox) - before == 1
 
 
+def test_each_expiry_of_a_long_run_is_refreshed(sandbox: SandboxHandle) -> None:
+    """A multi-day hold: the refreshed token expires too, and is refreshed again."""
+    profile, actx, tokens = signed_in(sandbox)
+    before = token_posts(sandbox)
+    auth = RefreshingAuth(profile, actx, tokens)
+
+    async def run() -> list[int]:
+        codes = []
+        async with httpx.AsyncClient(auth=auth, trust_env=False) as client:
+            for _ in range(3):
+                sandbox.expire_token(token=auth.tokens.access)
+                answers = await asyncio.gather(
+                    *(client.get(f"{sandbox.url}/v1/people/me") for _ in range(3))
+                )
+                codes += [a.status_code for a in answers]
+        return codes
+
+    assert asyncio.run(run()) == [200] * 9
+    assert token_posts(sandbox) - before == 3  # one refresh per expiry, shared by 3 requests
+
+
+def test_a_known_expiry_of_a_refreshed_token_refreshes_again(sandbox: SandboxHandle) -> None:
+    profile, actx, tokens = signed_in(sandbox)
+    stale = TokenSet(tokens.access, tokens.refresh, time.time() - 5, "keyring")
+    auth = RefreshingAuth(profile, actx, stale)
+    assert asyncio.run(get_me(sandbox, auth)) == [200]
+    first = auth.tokens
+    # the stored expiry of the refreshed token passes (hours later in a real hold)
+    auth.tokens = TokenSet(first.access, first.refresh, time.time() - 5, first.source)
+    before = token_posts(sandbox)
+    assert asyncio.run(get_me(sandbox, auth)) == [200]
+    assert token_posts(sandbox) - before == 1
+    assert auth.tokens.access != first.access
+
+
+def test_a_token_minted_already_stale_is_not_refreshed_before_every_request(
+    sandbox: SandboxHandle,
+) -> None:
+    sandbox.tenant.users["sam@example.com"].token_lifetime = 30  # inside the 60 s expiry skew
+    profile, actx, tokens = signed_in(sandbox)
+    auth = RefreshingAuth(profile, actx, tokens)
+    before = token_posts(sandbox)
+    assert asyncio.run(get_me(sandbox, auth, n=1)) == [200]
+    assert asyncio.run(get_me(sandbox, auth, n=1)) == [200]
+    assert token_posts(sandbox) - before == 1  # the early refresh, then none
+
+
 def test_a_refused_refresh_token_says_sign_in_again(sandbox: SandboxHandle) -> None:
     profile, actx, tokens = signed_in(sandbox)
     sandbox.revoke_token(token=tokens.access)
