@@ -15,12 +15,20 @@ from wxcc_desk.errors import AuthError, RejectedError, WxccError
 from wxcc_desk.station import Station
 
 
-async def connect(st: Station, *, allow_multi_login: bool, force: bool) -> NotificationSocket:
+async def connect(
+    st: Station, *, allow_multi_login: bool, force: bool, probe: bool = False
+) -> NotificationSocket:
     """Subscribe and open the socket (Welcome received); a refused multi-login becomes an
-    admin-facing error. The caller closes the socket."""
+    admin-facing error. The caller closes the socket. A `probe` (status, logout) subscribes
+    under its own clientType so that it never blocks a login."""
+    client_type = notifications.PROBE_CLIENT_TYPE if probe else notifications.CLIENT_TYPE
     try:
         sub = await notifications.subscribe(
-            st.http, st.api_url, allow_multi_login=allow_multi_login, force=force
+            st.http,
+            st.api_url,
+            allow_multi_login=allow_multi_login,
+            force=force,
+            client_type=client_type,
         )
     except AuthError as err:
         if "AGENT_MULTI_LOGIN" not in err.message:
@@ -44,9 +52,9 @@ async def connect(st: Station, *, allow_multi_login: bool, force: bool) -> Notif
 
 @asynccontextmanager
 async def open_socket(
-    st: Station, *, allow_multi_login: bool, force: bool
+    st: Station, *, allow_multi_login: bool, force: bool, probe: bool = False
 ) -> AsyncIterator[NotificationSocket]:
-    sock = await connect(st, allow_multi_login=allow_multi_login, force=force)
+    sock = await connect(st, allow_multi_login=allow_multi_login, force=force, probe=probe)
     try:
         yield sock
     finally:

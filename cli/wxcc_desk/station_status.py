@@ -48,7 +48,7 @@ class LogoutReport:
 
 async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
     """The session data when signed in, else None and the service's reason."""
-    async with open_socket(st, allow_multi_login=True, force=False) as sock:
+    async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
         env = await learn_session(st, sock)
     return (env.data, "") if logged_in(env) else (None, env.reason or "AGENT_NOT_FOUND")
 
@@ -115,7 +115,7 @@ async def logout(
             hint="use the profile user's token (`wxcc-desk login --web`) or fix `user`",
             code="WRONG_USER",
         )
-    async with open_socket(st, allow_multi_login=True, force=False) as sock:
+    async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
         env = await learn_session(st, sock)
         if not logged_in(env):
             clear(st.state_dir, st.name)

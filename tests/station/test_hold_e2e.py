@@ -138,3 +138,18 @@ def test_hold_reconnects_after_a_dropped_socket(make_sandbox: MakeSandbox) -> No
     assert "reconnecting" in res.out and "reconnected" in res.out
     assert "hold ended after 2 s" in res.out
     assert sum(1 for r in sandbox.requests if r.path == "/v1/agents/login") == 1
+
+
+def test_login_succeeds_while_a_status_probe_is_open(make_sandbox: MakeSandbox) -> None:
+    # The slow reload keeps status's probe socket open while login subscribes: probes have a
+    # clientType of their own, so they must not count against login's multi-login group.
+    sb = make_sandbox(faults=["latency=1500,path=/v1/agents/reload,times=1"])
+    thread, box = _in_thread(lambda: run_cli(sb, "status", "-p", PROFILE))
+    end = time.monotonic() + 10
+    while not [r for r in sb.requests if r.path == "/v1/agents/reload"]:
+        assert time.monotonic() < end, "status never asked for the session"
+        time.sleep(0.02)
+    login = run_cli(sb, "login", "-p", PROFILE)
+    thread.join(15)
+    assert login.code == 0, login.err
+    assert box and box[0].code in (0, 6), box[0].err if box else "status did not finish"

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
 CLIENT_TYPE = "WxccDesk"
+# status, logout and diagnose only look: their short-lived sockets get a clientType of their own
+# so that they never count against a login's multi-login group (subscribe groups by clientType).
+PROBE_CLIENT_TYPE = "WxccDeskProbe"
 ALLOWED_DOMAINS = ("cisco.com", "ciscoccservice.com")
 KEEPALIVE = json.dumps({"keepalive": "true"})
 MULTI_LOGIN_CLOSE = "AgentMultiLoginCloseSession"
@@ -52,13 +55,18 @@ class Subscription:
 
 
 async def subscribe(
-    http: Http, api_url: str, *, allow_multi_login: bool, force: bool
+    http: Http,
+    api_url: str,
+    *,
+    allow_multi_login: bool,
+    force: bool,
+    client_type: str = CLIENT_TYPE,
 ) -> Subscription:
     """`POST /v1/notification/subscribe` with our own clientType, then vet the returned URL."""
     body = {
         "force": force,
         "isKeepAliveEnabled": True,
-        "clientType": CLIENT_TYPE,
+        "clientType": client_type,
         "allowMultiLogin": allow_multi_login,
     }
     resp = await http.send(

@@ -23,9 +23,15 @@ P = "network.websocket"
 
 
 async def _subscribe(ctx: CheckContext) -> Subscription:
-    from wxcc_desk.api.notifications import subscribe
+    from wxcc_desk.api.notifications import PROBE_CLIENT_TYPE, subscribe
 
-    return await subscribe(authed(ctx), api_url(ctx), allow_multi_login=True, force=False)
+    return await subscribe(
+        authed(ctx),
+        api_url(ctx),
+        allow_multi_login=True,
+        force=False,
+        client_type=PROBE_CLIENT_TYPE,
+    )
 
 
 SUBSCRIPTION = Resource("notification-subscription", _subscribe, Scope.RUN, host_role="api")
