@@ -88,7 +88,10 @@ async def reconnect(st: Station) -> NotificationSocket:
         if attempt:
             await asyncio.sleep(RECONNECT_DELAY)
         try:
-            sock = await connect(st, allow_multi_login=False, force=False)
+            # force, as the SDK subscribes: after a client-side loss the service may still count
+            # our half-open socket (until its keepalive limit) and refuse a plain subscribe. A real
+            # takeover by another desktop arrives as AgentMultiLoginCloseSession instead.
+            sock = await connect(st, allow_multi_login=False, force=True)
         except NetworkError as err:
             last = err
             continue
