@@ -2,10 +2,10 @@
 
 It owns what must be the same for every call: TLS choice, `TrackingId: WXCCDESK_<run>_<n>` on
 each request, a redacted trace line per exchange, retries (429 with `Retry-After`, and transient
-5xx or connection failures on idempotent calls only) and the mapping of failures to `WxccError`
-subclasses that carry the server's tracking IDs. A non-idempotent call (station login) is never
-retried blindly: an ambiguous failure raises `UncertainOutcome` so the caller learns the session
-state before trying again.
+5xx or connection failures on idempotent calls only; see `http_retry`) and the mapping of
+failures to `WxccError` subclasses that carry the server's tracking IDs. A non-idempotent call
+(station login) is never retried blindly: an ambiguous failure raises `UncertainOutcome` so the
+caller learns the session state before trying again.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from wxcc_desk.errors import (
     RejectedError,
     WxccError,
 )
+from wxcc_desk.http_retry import Transient, retry_after, with_retries
 from wxcc_desk.tracking import Tracker
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ class UncertainOutcome(NetworkError):
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds; `connect` and `read` per request, `attempts` counts the first try."""
+    """Seconds; `connect` and `read` per request, `attempts` counts the first try.
+
+    A `Retry-After` up to `retry_after_cap` is waited; a longer one fails the call at once."""
 
     connect: float = 5.0
     read: float = 15.0
@@ -182,7 +185,12 @@ class Http:
         safe = method in _IDEMPOTENT if idempotent is None else idempotent
         ctx = _CallContext(what, scope, not_found, not_found_hint, safe)
         request = self.client.build_request(method, url, json=json, params=params, headers=headers)
-        return await _with_retries(self, ctx, lambda: self._once(request, ctx))
+        return await with_retries(
+            lambda: self._once(request, ctx),
+            attempts=self.timeouts.attempts,
+            cap=self.timeouts.retry_after_cap,
+            trace=self.trace,
+        )
 
     async def _once(self, request: httpx.Request, ctx: _CallContext) -> httpx.Response:
         import httpx
@@ -249,7 +257,7 @@ def _trace_line(response: httpx.Response, server_id: str | None) -> str:
     )
 
 
-# --------------------------------------------------------------------------- retries
+# --------------------------------------------------------------------------- per call
 
 
 @dataclass(frozen=True)
@@ -259,49 +267,6 @@ class _CallContext:
     not_found: type[WxccError]
     not_found_hint: str
     idempotent: bool
-
-
-class _Transient(Exception):
-    """Internal: a failure worth another attempt; carries the error to raise if none is left."""
-
-    def __init__(self, error: WxccError, retry_after: float | None = None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.retry_after = retry_after
-
-
-async def _with_retries(
-    http: Http, ctx: _CallContext, attempt: Callable[[], Any]
-) -> httpx.Response:
-    from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
-
-    cap = http.timeouts.retry_after_cap
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return float(min(exc.retry_after, cap))
-        return min(0.25 * 2.0 ** (state.attempt_number - 1), 2.0)
-
-    def before_sleep(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        http.trace(f"http: retrying after {state.upcoming_sleep:.1f}s: {exc}")
-
-    retrying = AsyncRetrying(
-        stop=stop_after_attempt(max(1, http.timeouts.attempts)),
-        wait=wait,
-        retry=retry_if_exception_type(_Transient),
-        before_sleep=before_sleep,
-        reraise=True,
-    )
-    try:
-        async for round_ in retrying:
-            with round_:
-                result: httpx.Response = await attempt()
-                return result
-    except _Transient as exc:
-        raise exc.error from None
-    raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
 
 # --------------------------------------------------------------------------- error mapping
@@ -327,7 +292,7 @@ def _transport_error(err: Exception, ctx: _CallContext) -> Exception:
             f"nothing answers on {where}: is the sandbox running (`wxcc-desk sandbox --port "
             f"{port}`)? Otherwise check WXCC_BASE_URL and the profile's URLs"
         )
-    return _Transient(NetworkError(msg, hint=hint, code="NETWORK"))
+    return Transient(NetworkError(msg, hint=hint, code="NETWORK"))
 
 
 def _target(err: Exception) -> tuple[str, bool]:
@@ -352,7 +317,7 @@ def _status_error(resp: httpx.Response, ctx: _CallContext) -> Exception:
             code="RATE_LIMITED",
             tracking_ids=ids,
         )
-        return _Transient(err, retry_after=_retry_after(resp))
+        return Transient(err, retry_after=retry_after(resp), base=base)
     if code >= 500:
         err = NetworkError(
             base,
@@ -362,7 +327,7 @@ def _status_error(resp: httpx.Response, ctx: _CallContext) -> Exception:
             tracking_ids=ids,
         )
         if ctx.idempotent:
-            return _Transient(err, retry_after=_retry_after(resp))
+            return Transient(err, retry_after=retry_after(resp))
         return UncertainOutcome(base, hint=err.hint, tracking_ids=ids)
     if code == 401:
         return AuthError(
@@ -389,14 +354,6 @@ def _forbidden_hint(scope: str) -> str:
             "or ask a Control Hub admin to grant the user's role"
         )
     return "ask a Control Hub admin to grant the user the needed role"
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    value = resp.headers.get("retry-after", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
 
 
 def _json_or_error(resp: httpx.Response, what: str) -> Any:

@@ -124,22 +124,100 @@ def test_tls_choice_reports_its_source(tmp_path: Path) -> None:
     assert "WXCC_CA_BUNDLE" in err.value.message
 
 
-def test_retry_after_is_honoured_and_capped() -> None:
-    answers = iter(
-        [
-            httpx.Response(429, headers={"Retry-After": "0.2"}),
-            httpx.Response(503, headers={"Retry-After": "999"}),
-            httpx.Response(200, json={}),
-        ]
-    )
+def _waits(answers: list[httpx.Response], cap: float = 0.3) -> tuple[list[str], int]:
+    """The retry waits traced for `answers` (then 200) and how many requests were sent."""
+    sent: list[httpx.Request] = []
+    replies = iter([*answers, httpx.Response(200, json={})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return next(replies)
+
     trace: list[str] = []
     http = make_http(
         tracker=Tracker(run_id="r"),
         trace=trace.append,
         tls=TlsChoice(True, "test"),
-        timeouts=Timeouts(attempts=3, retry_after_cap=0.3),
-        transport=httpx.MockTransport(lambda r: next(answers)),
+        timeouts=Timeouts(attempts=3, retry_after_cap=cap),
+        transport=httpx.MockTransport(handler),
     )
     _run(http, "GET")
     waits = [line for line in trace if "retrying after" in line]
-    assert [w.split("retrying after ")[1].split("s:")[0] for w in waits] == ["0.2", "0.3"]
+    return [w.split("retrying after ")[1].split("s:")[0] for w in waits], len(sent)
+
+
+def test_retry_after_seconds_up_to_the_cap_are_honoured() -> None:
+    waits, sent = _waits(
+        [
+            httpx.Response(429, headers={"Retry-After": "0.2"}),
+            httpx.Response(503, headers={"Retry-After": "0.3"}),
+        ]
+    )
+    assert (waits, sent) == (["0.2", "0.3"], 3)
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    # measured from the response's Date, so neither the local clock nor test speed matters
+    # (test_an_http_date_beyond_the_cap_fails_at_once_too reads a date 90 s on)
+    date = "Tue, 24 Nov 2026 21:00:00 GMT"
+    answers = [httpx.Response(429, headers={"Retry-After": date, "Date": date})]
+    waits, sent = _waits(answers)  # a date already reached: retry at once, not after 0.25 s
+    assert (waits, sent) == (["0.0"], 2)
+
+
+def test_an_http_date_retry_after_is_read_against_the_local_clock_without_date() -> None:
+    from email.utils import formatdate
+
+    past = formatdate(0, usegmt=True)  # 1970: already reached
+    waits, sent = _waits([httpx.Response(503, headers={"Retry-After": past})])
+    assert (waits, sent) == (["0.0"], 2)
+
+
+def _limited(retry_after: str, *, status: int = 429, date: str = "") -> NetworkError:
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        headers = {"Retry-After": retry_after, "TrackingID": "ratelimit_1"}
+        return httpx.Response(status, headers={**headers, **({"Date": date} if date else {})})
+
+    sent: list[httpx.Request] = []
+    http = make_http(
+        tracker=Tracker(run_id="r"),
+        trace=[].append,
+        tls=TlsChoice(True, "test"),
+        timeouts=Timeouts(attempts=3, retry_after_cap=30.0),
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(NetworkError) as err:
+        _run(http, "GET")
+    assert len(sent) == 1  # no early retry that is certain to be limited again
+    return err.value
+
+
+def test_a_retry_after_longer_than_the_cap_fails_at_once_naming_the_wait() -> None:
+    err = _limited("120")
+    assert err.code == "RATE_LIMITED"
+    assert "asked to wait 2 min (Retry-After)" in err.message
+    assert "longer than the 30 s" in err.message
+    assert "still rate limited after retries" not in err.message
+    assert err.hint.startswith("wait 2 min, then run the command again")
+    assert err.tracking_ids == ("ratelimit_1",)
+
+
+def test_an_http_date_beyond_the_cap_fails_at_once_too() -> None:
+    date = "Tue, 24 Nov 2026 21:00:00 GMT"
+    err = _limited("Tue, 24 Nov 2026 21:01:30 GMT", date=date)
+    assert err.code == "RATE_LIMITED"
+    assert "asked to wait 90 s" in err.message
+
+
+def test_a_long_retry_after_on_a_503_keeps_its_code() -> None:
+    err = _limited("999", status=503)
+    assert err.code == "HTTP_503"
+    assert "asked to wait 16 min 39 s" in err.message
+    assert "try again in 16 min 39 s" in err.hint
+
+
+@pytest.mark.parametrize("value", ["soon", "inf", "nan", "Tue, 99 Foo 2026 25:00:00 GMT"])
+def test_an_unreadable_retry_after_falls_back_to_backoff(value: str) -> None:
+    waits, sent = _waits([httpx.Response(429, headers={"Retry-After": value})])
+    assert (waits, sent) == (["0.2"], 2)  # the first backoff step, 0.25 s
