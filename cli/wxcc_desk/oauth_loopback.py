@@ -1,7 +1,10 @@
 """The one-shot loopback HTTP listener that receives the OAuth redirect (RFC 8252 §7.3).
 
 It answers only `GET /callback`, accepts the first answer whose `state` matches, shows a short
-page, and is closed as soon as the flow has its code. Anything else gets a 404.
+page, and is closed as soon as the flow has its code. Anything else gets a 404. An answer with
+another `state` (an old sign-in tab, a web page or program poking the port) gets a 400 and is
+otherwise ignored: the wait goes on for the real redirect, so a stray request cannot end the
+sign-in. If none comes before the deadline, the error says how many strays were refused.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Loopback:
         self.port, self.state = port, state
         self._server: asyncio.Server | None = None
         self._code: asyncio.Future[str] | None = None
+        self._strays = 0  # answers refused for another `state`
 
     @property
     def redirect_uri(self) -> str:
@@ -66,12 +70,24 @@ class Loopback:
         try:
             return await asyncio.wait_for(asyncio.shield(self._code), deadline)
         except TimeoutError:
-            raise AuthError(
-                f"no sign-in answer reached {self.redirect_uri} within {deadline:g} s",
-                hint="run `wxcc-desk login --web` again and finish signing in in time, "
-                "or pipe a token to `wxcc-desk login --with-token`",
-                code="SIGN_IN_TIMEOUT",
-            ) from None
+            raise self._timed_out(deadline) from None
+
+    def _timed_out(self, deadline: float) -> AuthError:
+        message = f"no sign-in answer reached {self.redirect_uri} within {deadline:g} s"
+        if self._strays:
+            return AuthError(
+                f"{message}; {self._strays} answer(s) that did not match this request (state "
+                "mismatch) were refused",
+                hint="close other sign-in tabs, run `wxcc-desk login --web` again and finish "
+                "signing in in the tab it opens",
+                code="STATE_MISMATCH",
+            )
+        return AuthError(
+            message,
+            hint="run `wxcc-desk login --web` again and finish signing in in time, "
+            "or pipe a token to `wxcc-desk login --with-token`",
+            code="SIGN_IN_TIMEOUT",
+        )
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -110,13 +126,9 @@ class Loopback:
         assert self._code is not None
         register_secret(query.get("code"))
         if query.get("state") != self.state:
-            self._code.set_exception(
-                AuthError(
-                    "the sign-in answer did not match this request (state mismatch)",
-                    hint="run `wxcc-desk login --web` again; close other sign-in tabs first",
-                    code="STATE_MISMATCH",
-                )
-            )
+            # Not ours, whatever it says (even `error=`): refuse it and keep waiting, or any
+            # local program or web page could end the sign-in.
+            self._strays += 1
             return 400
         if "error" in query or not query.get("code"):
             reason = query.get("error", "no code")

@@ -86,10 +86,46 @@ def test_web_login_without_keyring_still_returns_tokens(sandbox: SandboxHandle) 
     assert "keyring.backends.fail.Keyring" in result.stored.reason
 
 
-def test_state_mismatch_is_refused(sandbox: SandboxHandle) -> None:
+def test_only_answers_with_another_state_end_in_a_state_mismatch(sandbox: SandboxHandle) -> None:
+    profile = sandbox_profile(sandbox)
     with pytest.raises(AuthError) as info:
-        run(login_web(sandbox_profile(sandbox), AppContext(), browser=browser({"state": "x"})))
+        run(login_web(profile, AppContext(), browser=browser({"state": "x"}), deadline=0.3))
     assert info.value.code == "STATE_MISMATCH"
+    assert "1 answer(s) that did not match" in info.value.message
+    assert "close other sign-in tabs" in info.value.hint
+
+
+def test_a_stray_answer_is_refused_and_the_real_redirect_still_signs_in(
+    sandbox: SandboxHandle,
+) -> None:
+    strays: list[int] = []
+
+    async def with_stray(url: str) -> None:
+        callback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        async with httpx.AsyncClient(trust_env=False) as client:
+            for query in ("state=junk&code=x", "state=junk&error=access_denied", ""):
+                strays.append((await client.get(f"{callback}?{query}")).status_code)
+        await browser()(url)
+
+    profile = sandbox_profile(sandbox)
+    result = run(login_web(profile, AppContext(), browser=with_stray, deadline=10))
+    assert strays == [400, 400, 400]
+    assert result.tokens.access
+
+
+def test_loopback_serves_the_matching_answer_once_after_strays() -> None:
+    from wxcc_desk.oauth_loopback import Loopback
+
+    async def go() -> tuple[list[int], str]:
+        async with Loopback(0, "the-state") as lb:
+            async with httpx.AsyncClient(trust_env=False) as client:
+                statuses = [
+                    (await client.get(f"{lb.redirect_uri}?{query}")).status_code
+                    for query in ("state=junk&code=x", "state=the-state&code=good", "state=x")
+                ]
+            return statuses, await lb.wait(5)
+
+    assert asyncio.run(go()) == ([400, 200, 410], "good")
 
 
 def test_refused_sign_in_says_why(sandbox: SandboxHandle) -> None:
