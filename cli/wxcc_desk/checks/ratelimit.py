@@ -98,7 +98,9 @@ def limited_transport(
 
 
 def _retry_after(response: httpx.Response) -> float:
-    try:
-        return min(60.0, max(0.0, float(response.headers.get("retry-after", "1"))))
-    except ValueError:
-        return 1.0
+    """The server's wait (seconds or an HTTP-date, read by the one shared parser), 1 s when it
+    gives none, at most 60 s: a bulk run pauses rather than fails."""
+    from wxcc_desk.http_retry import retry_after
+
+    asked = retry_after(response)
+    return min(60.0, 1.0 if asked is None else asked)
