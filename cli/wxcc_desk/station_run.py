@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
     from wxcc_desk.context import AppContext
-    from wxcc_desk.credentials import TokenSet
+    from wxcc_desk.credentials import StationCredentials, TokenSet
     from wxcc_desk.profiles import Profile
     from wxcc_desk.station_login import LoginResult
     from wxcc_desk.station_status import LogoutReport, StatusReport
@@ -164,20 +164,18 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
                 f"the tokens were not saved ({web.stored.reason}); the next run needs --web again"
             )
     st = build_station(actx, profile, tokens, on_event)
-    remember = (lambda: _remember(actx, profile)) if profile.remember else None
+    remember = (lambda used: _remember(actx, profile, used)) if profile.remember else None
     spec = spec_from_profile(profile, takeover=opts.takeover)
     async with st.http:
         return await station_login.login(st, spec, hold=opts.hold, remember=remember)
 
 
-def _remember(actx: AppContext, profile: Profile) -> None:
+def _remember(actx: AppContext, profile: Profile, used: StationCredentials) -> None:
+    """Store what the station really uses (a taken-over session may differ from the profile)."""
     from wxcc_desk import credentials
     from wxcc_desk.errors import ConfigError
 
-    station = credentials.StationCredentials(
-        profile.telephony.option, profile.telephony.number, profile.team
-    )
-    saved = credentials.remember_station(profile, actx, station)
+    saved = credentials.remember_station(profile, actx, used)
     if not saved.stored:
         raise ConfigError(saved.reason or "the keyring refused the value")
 

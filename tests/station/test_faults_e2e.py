@@ -19,7 +19,8 @@ def test_latency_is_tolerated(make_sandbox: MakeSandbox) -> None:
 
 def test_5xx_on_login_learns_the_session_then_retries_once(make_sandbox: MakeSandbox) -> None:
     sb = make_sandbox(faults=["error=503,path=/v1/agents/login,times=1"])
-    res = run_cli(sb, "login", "-p", PROFILE, "--json")
+    # the first attempt's outcome window passes (no outcome), then reload says not logged in
+    res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.5"})
     assert res.code == 0, res.err
     assert "outcome unknown" in res.err
     assert _count(sb, "POST", "/v1/agents/login") == 2
@@ -106,7 +107,7 @@ def test_lost_state_outcome_still_records_the_signed_in_station(
 
 def test_dropped_login_connection_is_learned_then_retried(make_sandbox: MakeSandbox) -> None:
     sb = make_sandbox(faults=["drop,path=/v1/agents/login,times=1"])
-    res = run_cli(sb, "login", "-p", PROFILE)
+    res = run_cli(sb, "login", "-p", PROFILE, env={"WXCC_TIMEOUT_OUTCOME": "0.5"})
     assert res.code == 0, res.err
     assert _count(sb, "POST", "/v1/agents/reload") == 1
     assert len(sb.sessions()["sessions"]) == 1

@@ -48,7 +48,8 @@ def test_every_outcome_withheld_is_bounded(make_sandbox: MakeSandbox) -> None:
     )
     res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.4"})
     assert res.code == 5
-    assert res.json()["error"]["code"] == "OUTCOME_TIMEOUT"
+    # the login's outcome and the session both unknown: said so, and never a second login
+    assert res.json()["error"]["code"] == "UNCERTAIN_OUTCOME"
     assert sum(1 for r in sb.requests if r.path == "/v1/agents/login") == 1
 
 

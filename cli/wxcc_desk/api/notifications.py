@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from wxcc_desk.errors import ConfigError, NetworkError, RejectedError, WxccError
-from wxcc_desk.http import Http, is_loopback, server_tracking_ids
+from wxcc_desk.http import Http, UncertainOutcome, is_loopback, server_tracking_ids
 from wxcc_desk.redact import register_secret
 
 if TYPE_CHECKING:
+    import httpx
     from websockets.asyncio.client import ClientConnection
 
 CLIENT_TYPE = "WxccDesk"
@@ -69,16 +70,14 @@ async def subscribe(
         "clientType": client_type,
         "allowMultiLogin": allow_multi_login,
     }
-    resp = await http.send(
-        "POST",
-        f"{api_url}/v1/notification/subscribe",
-        what="subscribe to agent notifications",
-        json=body,
-        scope="cjp:user",
-        not_found=ConfigError,
-        not_found_hint="check the profile's api_url and region",
-        idempotent=True,
-    )
+    try:
+        resp = await _post_subscribe(http, api_url, body)
+    except UncertainOutcome as err:
+        # The first subscription may exist: with allowMultiLogin false it would refuse a plain
+        # second one (AGENT_MULTI_LOGIN) until it expires. Force closes only sessions of our own
+        # clientType (the SDK's default); with multi-login an orphan merely takes one slot.
+        http.trace(f"subscribe: outcome unknown ({err.message}); subscribing once more")
+        resp = await _resubscribe(http, api_url, {**body, "force": force or not allow_multi_login})
     ids = tuple(server_tracking_ids(resp))
     data = resp.json() if resp.content else {}
     url = str(data.get("webSocketUrl") or "") if isinstance(data, dict) else ""
@@ -88,6 +87,32 @@ async def subscribe(
     register_secret(sub_id)
     register_secret(url.rsplit("/", 1)[-1])
     return Subscription(url, sub_id, ids)
+
+
+async def _post_subscribe(http: Http, api_url: str, body: dict[str, Any]) -> httpx.Response:
+    # Not idempotent: a repeated subscribe is a second subscription, so never retried blindly.
+    return await http.send(
+        "POST",
+        f"{api_url}/v1/notification/subscribe",
+        what="subscribe to agent notifications",
+        json=body,
+        scope="cjp:user",
+        not_found=ConfigError,
+        not_found_hint="check the profile's api_url and region",
+        idempotent=False,
+    )
+
+
+async def _resubscribe(http: Http, api_url: str, body: dict[str, Any]) -> httpx.Response:
+    try:
+        return await _post_subscribe(http, api_url, body)
+    except UncertainOutcome as err:
+        err.hint = (
+            "the service did not answer two subscribes, and one may exist now; check the "
+            "network, then run `wxcc-desk login --takeover` (it closes wxcc-desk's other "
+            "notification sessions of the user) or wait a minute before trying again"
+        )
+        raise
 
 
 def check_ws_url(ws_url: str, api_url: str) -> None:
