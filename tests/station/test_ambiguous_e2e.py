@@ -72,13 +72,17 @@ def test_subscribe_timeout_resubscribes_once_with_force_and_the_next_run_works(
     make_sandbox: MakeSandbox,
 ) -> None:
     # The first subscribe is processed after the client timed out (1 s) but before a blind retry
-    # would have gone out (0.25 s later): its subscription exists and would refuse the retry.
+    # would have gone out (0.25 s later): its subscription would refuse that retry. The forced
+    # one is processed first here; the late one then meets it and is refused (the short hold
+    # keeps the run open until then: one landing after the run ended is the documented race).
     sb = make_sandbox(faults=[f"latency=1150,path={SUBSCRIBE},times=1"])
-    first = run_cli(sb, "login", "-p", PROFILE, env={"WXCC_TIMEOUT_REQUEST": "1"})
+    env = {"WXCC_TIMEOUT_REQUEST": "1"}
+    first = run_cli(sb, "login", "-p", PROFILE, "--hold", "--duration", "0.6", env=env)
     assert first.code == 0, first.err
     subs = [r for r in sb.requests if r.path == SUBSCRIBE]
     assert len(subs) == 2
     assert subs[0].body["force"] is False and subs[1].body["force"] is True
+    assert sb.sessions()["subscriptions"] == []  # no orphan left to refuse the next run
     assert run_cli(sb, "logout", "-p", PROFILE).code == 0
     again = run_cli(sb, "login", "-p", PROFILE)
     assert again.code == 0, again.err
