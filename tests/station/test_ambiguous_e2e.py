@@ -125,3 +125,12 @@ def test_takeover_of_another_station_reports_the_session_as_it_is(
     assert "Support" in stored and "+14085550100" in stored
     assert "Sales" not in stored and "+14085550199" not in stored
     assert _count(sb, "POST", LOGIN) == 1
+
+
+def test_takeover_of_the_same_station_warns_of_nothing(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox()
+    assert run_cli(sb, "login", "-p", PROFILE).code == 0
+    res = run_cli(sb, "login", "-p", PROFILE, "--takeover", "--json")
+    assert res.code == 0, res.err
+    assert res.json()["adopted"] is True
+    assert not [w for w in res.json()["warnings"] if "differs" in w]
