@@ -11,7 +11,6 @@ caller learns the session state before trying again.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import ssl
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from wxcc_desk.errors import (
     WxccError,
 )
 from wxcc_desk.http_retry import Transient, retry_after, with_retries
+from wxcc_desk.profiles_schema import is_loopback_host
 from wxcc_desk.tracking import Tracker
 
 if TYPE_CHECKING:
@@ -72,13 +72,7 @@ class TlsChoice:
 
 
 def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlsplit(url).hostname)
 
 
 def require_secure(url: str, what: str) -> None:
