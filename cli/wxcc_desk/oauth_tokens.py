@@ -61,7 +61,9 @@ def tokens_from_response(
     body = _json(response)
     if response.status_code == 200 and isinstance(body.get("access_token"), str):
         return _token_set(body, source, previous)
-    ids = _tracking(response, body)
+    from wxcc_desk.http import server_tracking_ids
+
+    ids = server_tracking_ids(response)
     detail = _detail(body)
     status = f"HTTP {response.status_code}" + (f": {detail}" if detail else "")
     if response.status_code in (400, 401, 403):
@@ -117,8 +119,3 @@ def _detail(body: dict[str, Any]) -> str:
         if isinstance(value, str) and value:
             return scrub(value)[:200]
     return ""
-
-
-def _tracking(response: httpx.Response, body: dict[str, Any]) -> list[str]:
-    ids = [response.headers.get("trackingid", ""), str(body.get("trackingId") or "")]
-    return [i for i in dict.fromkeys(ids) if i]
