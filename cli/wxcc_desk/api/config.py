@@ -225,13 +225,7 @@ async def load_agent_config(http: Http, api_url: str, org_id: str, ci_user_id: s
         get_tenant_config(http, api_url, org_id),
         list_aux_codes(http, api_url, org_id),
     )
-    profile_id = str(user.get("agentProfileId") or "")
-    if not profile_id:
-        raise ConfigError(
-            "the user has no Desktop Profile",
-            hint="assign one in Control Hub (Users > the user > Contact Center)",
-            code="NO_DESKTOP_PROFILE",
-        )
+    profile_id = desktop_profile_id(user)
     profile, site, teams, plans = await settle(
         get_agent_profile(http, api_url, org_id, profile_id),
         _optional_site(http, api_url, org_id, str(user.get("siteId") or "")),
@@ -345,6 +339,18 @@ async def list_all_teams(http: Http, api_url: str, org_id: str) -> list[Json]:
 
     Added by the diagnose engineer."""
     return await _all_pages(http, f"{_org(api_url, org_id)}/v2/team", "list the teams", {})
+
+
+def desktop_profile_id(user: Json) -> str:
+    """The user's Desktop Profile id; without one the user cannot sign in to Desktop at all."""
+    profile_id = str(user.get("agentProfileId") or "")
+    if not profile_id:
+        raise ConfigError(
+            "the user has no Desktop Profile",
+            hint="assign one in Control Hub (Users > the user > Contact Center)",
+            code="NO_DESKTOP_PROFILE",
+        )
+    return profile_id
 
 
 async def get_user(http: Http, api_url: str, org_id: str, user_id: str) -> Json:

@@ -155,16 +155,10 @@ USER = Resource("cc-user", _user, Scope.USER, host_role="api")
 
 
 async def _config(ctx: CheckContext) -> AgentConfig:
-    from wxcc_desk.api.config import assemble
+    from wxcc_desk.api.config import assemble, desktop_profile_id
 
     user = await ctx.get(USER)
-    profile_id = str(user.get("agentProfileId") or "")
-    if not profile_id:
-        raise ConfigError(
-            "the user has no Desktop Profile",
-            hint="assign one in Control Hub (Users > the user > Contact Center)",
-            code="NO_DESKTOP_PROFILE",
-        )
+    profile_id = desktop_profile_id(user)
     me, org, teams, profile, where = await asyncio.gather(
         ctx.get(ME),
         ctx.get(ORG),
