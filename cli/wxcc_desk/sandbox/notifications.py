@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from wxcc_desk.sandbox.respond import ApiError, authenticate, tracking_id
+from wxcc_desk.sandbox.respond import ApiError, authenticate, json_body, tracking_id
 from wxcc_desk.sandbox.world import WORLD, Subscription, World, now_ms
 
 MAX_MULTI_LOGIN = 10
@@ -73,7 +73,7 @@ def _abort(sub: Subscription) -> None:
 async def subscribe(request: web.Request) -> web.Response:
     user, _ = authenticate(request, "cjp:user")
     world = request.app[WORLD]
-    body = await _optional_body(request)
+    body = await json_body(request, required=False)
     client_type, keepalive, multi, force = _subscribe_options(body)
     _expire_pending(world, user.ci_user_id)
     same = [
@@ -101,18 +101,6 @@ async def subscribe(request: web.Request) -> web.Response:
     base = world.knobs.url_base or f"ws://{request.host}"
     url = f"{base}/v1/notification/subscription/{sub.id}"
     return web.json_response({"webSocketUrl": url, "subscriptionId": sub.id})
-
-
-async def _optional_body(request: web.Request) -> dict[str, Any]:
-    if not await request.read():
-        return {}
-    try:
-        data = await request.json()
-    except ValueError:
-        raise ApiError(400, "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
-    return data
 
 
 def _subscribe_options(body: dict[str, Any]) -> tuple[str, bool, bool, bool]:

@@ -134,9 +134,12 @@ def can_read_config(info: TokenInfo, user: User) -> bool:
     return user.admin or "cjp:config_read" in info.scopes
 
 
-async def json_body(request: web.Request) -> dict[str, Any]:
-    """The JSON object body, or 400 with the spec's error body."""
+async def json_body(request: web.Request, *, required: bool = True) -> dict[str, Any]:
+    """The JSON object body, or 400 with the spec's error body; an empty body is `{}` when
+    the body is optional."""
     if not await request.read():  # read() is cached: the middleware already read the body
+        if not required:
+            return {}
         raise ApiError(400, "A JSON request body is required.")
     try:
         data = await request.json()
