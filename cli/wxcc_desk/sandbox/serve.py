@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import signal
 from collections.abc import Callable
 
@@ -13,12 +12,10 @@ from wxcc_desk.sandbox.world import World
 
 
 def is_loopback_host(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    """`--host` may carry IPv6 brackets; the rule itself is the profiles' one."""
+    from wxcc_desk.profiles_schema import is_loopback_host as loopback
+
+    return loopback(host.strip("[]"))
 
 
 def url_for(host: str, port: int) -> str:
