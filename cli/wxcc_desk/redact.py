@@ -7,6 +7,7 @@ text all pass through `scrub`, so one mechanism guards them all.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -14,17 +15,21 @@ _MASK = "***"
 _lock = threading.Lock()
 _secrets: set[str] = set()
 
-_PATTERNS = [
-    re.compile(r"(?i)(authorization\s*[:=]\s*\"?)(bearer\s+)?[^\s\",;]+"),
-    re.compile(
-        r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|"
-        r"device_code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
-    ),
-    # An OAuth authorization code travels as `code=` in a query or form; a JSON key merely
-    # ending in "code" (`"exit_code": 3`, `"user_code"`) is not a secret.
-    re.compile(r"(?i)((?<![\w\"])code=)[^\s\"'&,}]+"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
-]
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on the first scrub, not at import: `--help` never needs them."""
+    return (
+        re.compile(r"(?i)(authorization\s*[:=]\s*\"?)(bearer\s+)?[^\s\",;]+"),
+        re.compile(
+            r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|"
+            r"device_code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+        ),
+        # An OAuth authorization code travels as `code=` in a query or form; a JSON key merely
+        # ending in "code" (`"exit_code": 3`, `"user_code"`) is not a secret.
+        re.compile(r"(?i)((?<![\w\"])code=)[^\s\"'&,}]+"),
+        re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    )
 
 
 def register_secret(value: str | None) -> None:
@@ -47,6 +52,6 @@ def scrub(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, _MASK)
-    for pattern in _PATTERNS:
+    for pattern in _patterns():
         text = pattern.sub(lambda m: m.group(1) + _MASK, text)
     return text
