@@ -41,7 +41,7 @@ def setup() -> None:
 def lint() -> None:
     setup()
     _run(BIN / "ruff", "check", "cli", "tests", "bench", "tasks.py")
-    _run(BIN / "mypy", "--strict", "cli/wxcc_desk")
+    _run(BIN / "mypy", "--strict", "cli/wxcc_desk", "bench")
 
 
 def test() -> None:

@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +41,7 @@ def wall(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
 
 
 def interleaved_medians(
-    commands: dict[str, Sequence[str]], runs: int, env: dict[str, str] | None = None
+    commands: Mapping[str, Sequence[str]], runs: int, env: dict[str, str] | None = None
 ) -> dict[str, float]:
     """Median wall time of each command, the commands run in turn so drift hits all alike."""
     for cmd in commands.values():  # warm the file cache and .pyc files

@@ -10,6 +10,7 @@ import pytest
 from bench.paths import critical_path
 
 from wxcc_desk.api.notifications import keepalive_seconds
+from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.sandbox.world import RecordedRequest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,3 +65,50 @@ def test_keepalive_interval_knob(
     else:
         monkeypatch.setenv("WXCC_KEEPALIVE_SECONDS", value)
     assert keepalive_seconds() == expected
+
+
+_DUMP_MODULES = """
+import sys
+from wxcc_desk.app import main
+code = 0
+try:
+    main(sys.argv[2:])
+except SystemExit as done:
+    code = done.code
+with open(sys.argv[1], "w") as out:
+    out.write(f"exit={code}\\n" + "\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_the_status_floor_lists_only_libraries_status_imports(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """Figure 1b's floor must not be inflated: `status --json` in a fresh process (signed in,
+    against the sandbox) imports every module of `STATUS_FLOOR`."""
+    import os
+
+    from bench.startup import STATUS_FLOOR
+
+    env = {
+        **os.environ,
+        "WXCC_BASE_URL": sandbox.url,
+        "WXCC_ACCESS_TOKEN": sandbox.token("sam@example.com"),
+        "WXCC_DESK_NONINTERACTIVE": "1",
+    }
+    profile = str(ROOT / "profiles" / "sandbox.yaml")
+    dump = tmp_path / "modules.txt"
+    for argv in (["login", "-p", profile], ["status", "--json", "-p", profile]):
+        done = subprocess.run(
+            [sys.executable, "-c", _DUMP_MODULES, str(dump), *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+    first, *modules = dump.read_text().splitlines()
+    assert first == "exit=0"  # the status run found the session
+    assert set(STATUS_FLOOR) <= set(modules), set(STATUS_FLOOR) - set(modules)
+    # Typer is held below 0.29 because 0.29 loads pydantic on every command run (+37 ms).
+    assert "pydantic" not in modules
