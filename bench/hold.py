@@ -2,13 +2,19 @@
 
 Ten minutes of Desktop keepalives (every 4 s) is 150; the bench shortens the interval with the
 hidden `WXCC_KEEPALIVE_SECONDS` (and the sandbox's own keepalives to match), then reads the
-process's VmRSS and CPU time from /proc after N and after 10 N keepalive intervals.
+process's VmRSS after N and after 10 N keepalive intervals, and its CPU time (all threads, in
+nanoseconds from /proc/<pid>/task/*/schedstat) over an early and a late stretch of 3 N intervals:
+flat memory, and no keepalive costing more as the hold goes on.
+
+The CPU target is 1.5, not near 1: on this two-CPU machine the same stretch varies by up to 30%
+from run to run with no trend (measured over 20 stretches of 150), while a cost that grows with
+the keepalives seen so far does show: a history of them serialised at each keepalive, planted
+by hand in the client, gave 1.91 (memory stayed at 1.004).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -26,8 +32,15 @@ def _rss_kb(pid: int) -> int:
 
 
 def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    """CPU time of every thread of `pid`, in seconds (schedstat's first field is ns on a CPU;
+    /proc/<pid>/stat would give 10 ms ticks, too coarse for a 30 ms stretch)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, IndexError, ValueError):
+            continue  # a thread that ended between listing and reading
+    return total / 1e9
 
 
 def _wait_logged_in(proc: subprocess.Popen[bytes], deadline: float) -> None:
@@ -45,7 +58,7 @@ def _wait_logged_in(proc: subprocess.Popen[bytes], deadline: float) -> None:
     raise RuntimeError("login --hold did not report logged_in")
 
 
-def hold_figure(home: Path, interval_s: float) -> Figure:
+def hold_figures(home: Path, interval_s: float) -> list[Figure]:
     from wxcc_desk.sandbox import run_sandbox
 
     n = TEN_MINUTES
@@ -64,10 +77,13 @@ def hold_figure(home: Path, interval_s: float) -> Figure:
         try:
             _wait_logged_in(proc, time.monotonic() + 30)
             start = time.monotonic()
-            time.sleep(n * interval_s)
-            rss_n, cpu_n = _rss_kb(proc.pid), _cpu_s(proc.pid)
-            time.sleep(max(0.0, start + 10 * n * interval_s - time.monotonic()))
-            rss_10n, cpu_10n = _rss_kb(proc.pid), _cpu_s(proc.pid)
+
+            def at(k: int) -> tuple[int, float]:  # RSS and CPU after k intervals
+                time.sleep(max(0.0, start + k * interval_s - time.monotonic()))
+                return _rss_kb(proc.pid), _cpu_s(proc.pid)
+
+            (rss_n, cpu_n), (_, cpu_4n) = at(n), at(4 * n)
+            (_, cpu_7n), (rss_10n, cpu_10n) = at(7 * n), at(10 * n)
             alive = proc.poll() is None
         finally:
             proc.terminate()  # SIGTERM ends --hold cleanly
@@ -75,12 +91,22 @@ def hold_figure(home: Path, interval_s: float) -> Figure:
     if not alive:
         raise RuntimeError("login --hold ended before 10 N keepalives")
     ratio = rss_10n / rss_n
-    per_ka = (cpu_10n - cpu_n) / (9 * n) * 1000
-    return Figure(
-        f"hold: RSS after {10 * n} vs {n} keepalives",
-        ratio,
-        "<= 1.05",
-        ratio <= 1.05,
-        f"{rss_10n / 1024:.1f} MB vs {rss_n / 1024:.1f} MB, keepalive every "
-        f"{interval_s * 1000:.0f} ms both ways; CPU {per_ka:.2f} ms per interval",
-    )
+    early, late = (cpu_4n - cpu_n) / (3 * n), (cpu_10n - cpu_7n) / (3 * n)
+    return [
+        Figure(
+            f"hold: RSS after {10 * n} vs {n} keepalives",
+            ratio,
+            "<= 1.05",
+            ratio <= 1.05,
+            f"{rss_10n / 1024:.1f} MB vs {rss_n / 1024:.1f} MB, keepalive every "
+            f"{interval_s * 1000:.0f} ms both ways",
+        ),
+        Figure(
+            "hold: CPU per interval, late vs early",
+            late / early,
+            "<= 1.50",
+            late / early <= 1.50,
+            f"{late * 1000:.3f} ms (intervals {7 * n}-{10 * n}) vs {early * 1000:.3f} ms "
+            f"({n}-{4 * n}), all threads",
+        ),
+    ]

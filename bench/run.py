@@ -3,7 +3,8 @@
 Usage: python3 tasks.py bench [--quick] [--only N[,N...]]
 
 Figures (README "Performance"): 1 start-up, 2 login round trips, 3 diagnose round trips,
-4 bulk diagnose, 5 `login --hold` memory. Every ratio compares two measurements of one run.
+4 bulk diagnose, 5 `login --hold` memory and CPU over time. Every ratio compares two
+measurements of one run.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ def run(only: set[int], quick: bool, home: Path) -> list[Figure]:
 
         figures += bulk_figures(home, (200, 2000), rate_limit=6000, paced_limit=120)
     if 5 in only:
-        from bench.hold import hold_figure
+        from bench.hold import hold_figures
 
-        figures.append(hold_figure(home, interval_s=0.004 if quick else 0.01))
+        figures += hold_figures(home, interval_s=0.004 if quick else 0.01)
     return figures
 
 
