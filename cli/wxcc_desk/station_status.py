@@ -8,6 +8,7 @@ socket.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,10 @@ from wxcc_desk.station import SessionInfo, Station, session_from
 from wxcc_desk.station_errors import active_interactions, logout_failure, state_failure
 from wxcc_desk.station_record import clear, load
 from wxcc_desk.station_socket import learn_session, logged_in, open_socket
+
+# The status page is advice: `status` never waits on it longer than this, whatever the request
+# timeouts (one attempt per URL; a slow page would otherwise hold the answer for minutes).
+BANNER_SECONDS = 4.0
 
 
 @dataclass
@@ -56,11 +61,25 @@ async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
 async def _banner(st: Station) -> StatusBanner:
     """The status page is public: fetched without the WxCC token, which must never reach the
     status host (the profile may point `status_url` anywhere)."""
+    from dataclasses import replace
+
     from wxcc_desk.http import make_http
 
-    public = make_http(tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=st.http.timeouts)
+    t = st.http.timeouts
+    quick = replace(
+        t, connect=min(t.connect, BANNER_SECONDS), read=min(t.read, BANNER_SECONDS), attempts=1
+    )
+    public = make_http(tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=quick)
     async with public:
-        return await fetch_banner(public, st.status_url, st.region)
+        try:
+            return await asyncio.wait_for(
+                fetch_banner(public, st.status_url, st.region), BANNER_SECONDS
+            )
+        except TimeoutError:
+            return StatusBanner(
+                error=f"the Webex status page ({st.status_url}) did not answer within "
+                f"{BANNER_SECONDS:g} s"
+            )
 
 
 async def status(st: Station) -> StatusReport:

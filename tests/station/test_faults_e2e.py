@@ -133,3 +133,24 @@ def test_429_on_login_waits_retry_after_and_logs_in_once(make_sandbox: MakeSandb
     (session,) = sb.sessions()["sessions"]
     assert res.json()["session"]["session_id"] == session["session_id"]
     assert res.json()["adopted"] is False
+
+
+def test_a_slow_status_page_does_not_hold_status(make_sandbox: MakeSandbox) -> None:
+    """The banner is advice: a status page that does not answer costs `status` at most
+    BANNER_SECONDS, with the request timeouts at their defaults (15 s read, 3 attempts)."""
+    import time
+
+    from wxcc_desk.station_status import BANNER_SECONDS
+
+    sb = make_sandbox(
+        faults=["latency=20000,path=/api/v2/summary.json", "latency=20000,path=/components.json"]
+    )
+    assert run_cli(sb, "login", "-p", PROFILE).code == 0
+    start = time.monotonic()
+    res = run_cli(sb, "status", "-p", PROFILE, "--json")
+    elapsed = time.monotonic() - start
+    assert res.code == 0, res.err  # the station is logged in; the banner only says why it is empty
+    doc = res.json()
+    assert doc["logged_in"] is True
+    assert "did not answer within 4 s" in doc["service_status"]["error"]
+    assert elapsed < BANNER_SECONDS + 2
