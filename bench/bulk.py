@@ -158,6 +158,7 @@ def bulk_figures(
     share = sustained / binding
     failed = sum(r.failed_429 for r in (*smalls, *larges, paced))
     throttled = sum(r.status_429 for r in (*smalls, *larges, paced))
+    peak = max(r.rss_mb for r in larges)
     return [
         Figure(
             "bulk: request rate / limit",
@@ -186,9 +187,9 @@ def bulk_figures(
         ),
         Figure(
             "bulk: peak memory (MB)",
-            max(r.rss_mb for r in larges),
+            peak,
             "< 150",
-            large.rss_mb < 150,
+            peak < 150,
             f"max RSS of diagnose over {large_n} agents ({smalls[0].rss_mb:.0f} MB at {small_n})",
         ),
     ]

@@ -85,14 +85,16 @@ def _reset(sb: object) -> None:
 
 def login_figure(runs: int) -> tuple[Figure, Path]:
     t = _timed(["login"], runs, _reset, (0,))
-    n = t.path.round_trips
+    # The denominator is the stated critical path (README), not the log's count: an added
+    # round trip must raise the ratio, and a log that disagrees with the code fails the figure.
+    n, seen = len(LOGIN_PATH), t.path.round_trips
     ratio = (t.slow - t.zero) / (n * LATENCY_MS / 1000)
-    same = "matches" if n == len(LOGIN_PATH) else f"DIFFERS from the code's {len(LOGIN_PATH)}"
+    same = "matches" if seen == n else "DIFFERS from the code's"
     detail = (
         f"{t.slow * 1000:.0f} ms at {LATENCY_MS} ms, {t.zero * 1000:.0f} ms at 0; "
-        f"{n} round trips from the request log ({same})"
+        f"{n} round trips in the code, {seen} in the request log ({same})"
     )
-    fig = Figure("round trips: login", ratio, "<= 1.20", ratio <= 1.20, detail)
+    fig = Figure("round trips: login", ratio, "<= 1.20", ratio <= 1.20 and seen == n, detail)
     return fig, t.path
 
 
