@@ -114,7 +114,7 @@ def check_required(number: str) -> DialVerdict | None:
         False,
         Rule.REQUIRED,
         "no dial number was given",
-        hint="set `dial_number` in the profile (or pass --dial-number)",
+        hint="set `telephony.number` in the profile (or pass --dial-number, or WXCC_DIAL_NUMBER)",
     )
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.dialnumber import DeviceType
+from wxcc_desk.errors import AuthError
 from wxcc_desk.http import Http, TlsChoice
 from wxcc_desk.tracking import Tracker
 
 if TYPE_CHECKING:
+    from wxcc_desk.api.identity import Identity
     from wxcc_desk.profiles_schema import Profile
 
 TELEPHONY_DEVICE = {
@@ -157,3 +159,16 @@ def session_from(data: dict[str, Any], team_name: str = "", idle_name: str = "")
         interaction_ids=tuple(str(i) for i in data.get("interactionIds") or ()),
         roles=tuple(str(r) for r in data.get("roles") or ()),
     )
+
+
+def check_token_user(user: str, me: Identity, outcome: str = "") -> None:
+    """The token must be the profile user's: login, status and logout act on the token's own
+    station, which would be somebody else's. `outcome` says what was not done."""
+    if not me.has_email(user):
+        raise AuthError(
+            f"the token belongs to {me.email or me.display_name or 'another user'}, not to the "
+            f"profile's user {user}" + (f"; {outcome}" if outcome else ""),
+            hint="sign in as the profile's user (`wxcc-desk login --web`) or fix `user` in the "
+            "profile",
+            code="WRONG_USER",
+        )

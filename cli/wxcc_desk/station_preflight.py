@@ -11,7 +11,7 @@ from wxcc_desk.api.config import AgentConfig, AuxCode, Team
 from wxcc_desk.api.identity import Identity
 from wxcc_desk.dialnumber import DeviceType, DialVerdict, check_dial_number
 from wxcc_desk.errors import AuthError, ConfigError
-from wxcc_desk.station import StationSpec
+from wxcc_desk.station import StationSpec, check_token_user
 
 _USER_SETTINGS = "Control Hub > Users > the user > Contact Center"
 _VOICE_OPTIONS = "Control Hub > Contact Center > Desktop Profiles > the profile > Voice Options"
@@ -29,14 +29,7 @@ class LoginPlan:
 
 
 def check_identity(spec: StationSpec, me: Identity) -> None:
-    if not me.has_email(spec.user):
-        raise AuthError(
-            f"the token belongs to {me.email or me.display_name or 'another user'}, not to the "
-            f"profile's user {spec.user}",
-            hint="sign in as the profile's user (`wxcc-desk login --web`) or fix `user` in the "
-            "profile",
-            code="WRONG_USER",
-        )
+    check_token_user(spec.user, me)
 
 
 def check_token_org(token_org: str, me: Identity) -> None:

@@ -184,11 +184,16 @@ def run_status(
     actx: AppContext, name: str | None, on_event: EventSink
 ) -> tuple[StatusReport, TokenView]:
     from wxcc_desk import credentials, station_status
+    from wxcc_desk.credentials_refresh import RefreshingAuth
 
     profile = load(actx, name)
     tokens = credentials.resolve_tokens(profile, actx, None)
     st = build_station(actx, profile, tokens, on_event)
-    return run_flow(st, station_status.status), token_view(tokens)
+    report = run_flow(st, station_status.status)
+    auth = st.http.client.auth
+    if isinstance(auth, RefreshingAuth):  # a refresh during the run: show the token now in use
+        tokens = auth.tokens
+    return report, token_view(tokens)
 
 
 def run_logout(

@@ -18,8 +18,8 @@ from wxcc_desk.api.config import aux_code, list_aux_codes, list_teams
 from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import LOGOUT, STATE_CHANGE, NotificationSocket
 from wxcc_desk.api.status_page import StatusBanner, fetch_banner
-from wxcc_desk.errors import AuthError, NotLoggedInError, WxccError
-from wxcc_desk.station import SessionInfo, Station, session_from
+from wxcc_desk.errors import NotLoggedInError, WxccError
+from wxcc_desk.station import SessionInfo, Station, check_token_user, session_from
 from wxcc_desk.station_errors import active_interactions, logout_failure, state_failure
 from wxcc_desk.station_record import clear, load
 from wxcc_desk.station_socket import learn_session, logged_in, open_socket
@@ -90,11 +90,17 @@ async def status(st: Station) -> StatusReport:
         probe(st),
     )
     report = StatusReport(me, None, banner, load(st.state_dir, st.name), reason)
-    if st.user and not me.has_email(st.user):
-        report.notes.append(f"the token belongs to {me.email}, not to the profile's user {st.user}")
+    if st.user:  # another user's station is not this profile's status
+        check_token_user(st.user, me, "its station is not shown")
     if data is not None:
         team, idle = await _names(st, me.org_id, data, report.notes)
         report.session = session_from(data, team, idle)
+        record = report.record or {}
+        if record.get("session_id") and record["session_id"] != report.session.session_id:
+            report.notes.append(
+                f"the local record of a login at {record.get('logged_in_at')} is stale: the "
+                "service has another session now (signed in again elsewhere)"
+            )
     elif report.record:
         report.notes.append(
             f"the local record of a login at {report.record.get('logged_in_at')} is stale: the "
@@ -126,14 +132,8 @@ async def logout(
 ) -> LogoutReport:
     """Refuse during interactions; set Idle; log out; clear the local record; maybe forget."""
     me = await get_me(st.http, st.identity_url)
-    if st.user and not me.has_email(st.user):
-        # Logging out whoever the token belongs to would sign out the wrong person.
-        raise AuthError(
-            f"the token belongs to {me.email}, not to the profile's user {st.user}; "
-            "nothing was logged out",
-            hint="use the profile user's token (`wxcc-desk login --web`) or fix `user`",
-            code="WRONG_USER",
-        )
+    if st.user:  # logging out whoever the token belongs to would sign out the wrong person
+        check_token_user(st.user, me, "nothing was logged out")
     async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
         env = await learn_session(st, sock)
         if not logged_in(env):

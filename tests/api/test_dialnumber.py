@@ -114,3 +114,11 @@ def test_never_raises_and_always_names_a_rule(value: str) -> None:
         )
         assert isinstance(v.rule, Rule)
         assert v.ok == (v.rule is Rule.OK)
+
+
+def test_missing_number_hint_names_the_real_profile_key_and_variable() -> None:
+    from wxcc_desk.profiles import ENV_KEYS
+
+    hint = check_dial_number("", DeviceType.AGENT_DN, OPEN).hint
+    assert "`telephony.number`" in hint and ENV_KEYS["WXCC_DIAL_NUMBER"] == "telephony.number"
+    assert "WXCC_DIAL_NUMBER" in hint

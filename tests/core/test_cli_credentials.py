@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.file_keyring import FileKeyring
 from wxcc_desk.keystore import SERVICE
+from wxcc_desk.redact import mask
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +91,8 @@ def test_login_web_then_status_reuses_and_refreshes_keyring_tokens(
     assert "/v1/access_token" in again.stderr  # the refresh shows in the trace
     assert stored_access(isolated_keyring) != first
     assert first not in again.stdout + again.stderr
+    # the token shown is the refreshed one in use, not the refused one
+    assert json.loads(again.stdout)["token"]["masked"] == mask(stored_access(isolated_keyring))
 
 
 @pytest.mark.usefixtures("failing_keyring")

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.station.conftest import Cli
+from tests.station.profiles import PROFILE_ALICE
 from wxcc_desk.sandbox import SandboxHandle
 
 
@@ -93,7 +94,38 @@ def test_local_record_is_written_and_cleared(cli: Cli) -> None:
 def test_logout_with_another_users_token_refuses(cli: Cli, sandbox: SandboxHandle) -> None:
     assert cli("login").code == 0
     status = cli("status", email="alice@example.com")
-    assert status.code == 6 and "not to the profile's user sam@example.com" in status.err
+    assert status.code == 4 and "not to the profile's user sam@example.com" in status.err
     res = cli("logout", email="alice@example.com")
     assert res.code == 4 and "nothing was logged out" in res.err
     assert len(sandbox.sessions()["sessions"]) == 1
+
+
+def test_status_with_another_signed_in_users_token_is_not_this_profiles_status(
+    cli: Cli, sandbox: SandboxHandle
+) -> None:
+    """alice is signed in, the profile names sam (signed out): exit 0 would tell a CI job that
+    sam's station is up. status refuses as login and logout do."""
+    alice = cli("login", "-p", PROFILE_ALICE, email="alice@example.com")
+    assert alice.code == 0, alice.err
+    res = cli("status", "--json", email="alice@example.com")
+    assert res.code == 4
+    doc = res.json()
+    assert doc["error"]["code"] == "WRONG_USER"
+    assert "its station is not shown" in doc["error"]["message"]
+
+
+def test_status_notes_a_local_record_of_a_replaced_session(cli: Cli) -> None:
+    """Signed out and in again from elsewhere: the service's session is not the recorded one."""
+    import json
+
+    login = cli("login")
+    assert login.code == 0
+    record = login.actx.state_dir / "sessions" / "sandbox.json"
+    doc = json.loads(record.read_text())
+    doc["session_id"] = "a-session-this-run-replaced"
+    record.write_text(json.dumps(doc))
+    res = cli("status", "--json")
+    assert res.code == 0
+    (note,) = res.json()["notes"]
+    assert "stale" in note and "another session" in note
+    assert cli("status", "--json").json()["notes"] == [note]  # the record is reported, not changed

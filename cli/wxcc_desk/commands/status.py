@@ -22,8 +22,8 @@ def status(
     not, state with its idle code, team, dial number, device type, since when), with a banner
     for degraded Contact Center components on the Webex status page.
 
-    Exit 0 when the station is logged in, 6 when it is not. Never takes over another run's
-    session.
+    Exit 0 when the station is logged in, 6 when it is not, 4 when the token is not the
+    profile user's. Never takes over another run's session.
 
     Example: wxcc-desk status -p sandbox --json
     """
