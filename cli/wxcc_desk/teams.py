@@ -253,22 +253,38 @@ def _probe_failed(
 ) -> TeamsStatus:
     assert st.probe is not None
     if refresh_error is not None:
-        state, err = _refresh_failure(s, refresh_error)
+        state, err = _refresh_failure(s, refresh_error, st.token_source)
     else:
         state = "expired" if "expired" in err.message else "failed"
+    if err.code == "GRAPH_TOKEN_REJECTED" and st.token_source == f"environment {ENV_ACCESS}":
+        # A sign-in cannot help: this variable wins over whatever it would store.
+        err = AuthError(
+            err.message,
+            hint=f"{ENV_ACCESS} holds a token Microsoft refused: replace it with a valid one, "
+            f"or unset it and run `wxcc-desk teams-auth login -p {s.target.profile}`",
+            code=err.code,
+            tracking_ids=err.tracking_ids,
+        )
     st.probe.error = err.message
     record_failure(s, state, err)
     return _from_error(st, err, state)
 
 
-def _refresh_failure(s: TeamsSession, e: entra.MsError) -> tuple[str, WxccError]:
+def _refresh_failure(s: TeamsSession, e: entra.MsError, source: str) -> tuple[str, WxccError]:
     if e.status >= 500 or e.error == "temporarily_unavailable":
         return "failed", entra.as_wxcc_error(e, "renew the Microsoft token")
     expired = bool(EXPIRED_CODES & set(e.codes))
     what = "has expired" if expired else "was refused"
+    from_env = source == f"environment {ENV_REFRESH}"
+    hint = (
+        f"replace {ENV_REFRESH} with a current refresh token (or unset it and "
+        f"{s.login_hint().removeprefix('run ')})"
+        if from_env
+        else s.login_hint()
+    )
     err = AuthError(
-        f"the stored Microsoft refresh token {what}: {e.error} ({e.summary})",
-        hint=s.login_hint(),
+        f"the Microsoft refresh token ({source or 'keyring'}) {what}: {e.error} ({e.summary})",
+        hint=hint,
         code=e.error.upper(),
         tracking_ids=e.tracking_ids,
     )

@@ -20,6 +20,7 @@ from wxcc_desk.api import entra
 from wxcc_desk.errors import ConfigError, WxccError
 from wxcc_desk.http import Http
 from wxcc_desk.teams import (
+    ENV_ACCESS,
     ENV_REFRESH,
     TeamsSession,
     TeamsStatus,
@@ -46,6 +47,16 @@ async def login(
 ) -> TeamsStatus:
     """Authenticate the profile's Microsoft user; ends with a `status` (Graph probed)."""
     require_configured(s)
+    if s.env.get(ENV_ACCESS, "").strip():
+        # That token is used as is, ahead of anything a sign-in would store: the sign-in would
+        # change nothing this run reports.
+        raise ConfigError(
+            f"{ENV_ACCESS} is set, and it is used as is ahead of any sign-in: `teams-auth login` "
+            "would change nothing",
+            hint=f"unset {ENV_ACCESS} to sign in and use the stored tokens, or replace it with a "
+            f"valid token and run `wxcc-desk teams-auth status -p {s.target.profile}`",
+            code="ENV_TOKEN_SET",
+        )
     if not force_code and await _renew(s, on_note):
         return await status(s)
     pending = s.store.pending()

@@ -304,3 +304,42 @@ def test_status_polled_too_fast_stays_pending(cli: Cli, ms: MsSandbox, profile: 
     ms.control("faults", {"token": ["slow_down"]})
     status = _status(cli, profile)
     assert status.code == 4 and status.json()["state"] == "pending"
+
+
+def test_login_with_an_env_access_token_is_refused_before_any_code(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    """That variable wins over whatever a sign-in stores: signing in would change nothing, and
+    the run would end telling the user to sign in again."""
+    ms.auto("approve")
+    res = cli(
+        "teams-auth", "login", "-p", str(profile), env={"WXCC_TEAMS_ACCESS_TOKEN": "not-a-token"}
+    )
+    assert res.code == 3
+    assert "WXCC_TEAMS_ACCESS_TOKEN is set" in res.err and "unset" in res.err
+    assert "enter the code" not in res.err
+    assert _teams_entries(isolated_keyring.path) == {}  # type: ignore[attr-defined]
+
+
+def test_a_refused_env_access_token_says_to_replace_it(
+    cli: Cli, ms: MsSandbox, profile: Path
+) -> None:
+    res = cli(
+        "teams-auth", "status", "-p", str(profile), NO_CONN,
+        env={"WXCC_TEAMS_ACCESS_TOKEN": "not-a-token"},
+    )  # fmt: skip
+    assert res.code == 4
+    assert "WXCC_TEAMS_ACCESS_TOKEN holds a token Microsoft refused" in res.err
+    assert f"teams-auth login -p {profile.stem}`" in res.err and "-p PROFILE" not in res.err
+
+
+def test_a_refused_env_refresh_token_is_named_and_replaced_not_signed_in_again(
+    cli: Cli, ms: MsSandbox, profile: Path
+) -> None:
+    res = cli(
+        "teams-auth", "status", "-p", str(profile), NO_CONN,
+        env={"WXCC_TEAMS_REFRESH_TOKEN": "not-a-refresh-token"},
+    )  # fmt: skip
+    assert res.code == 4, res.err
+    assert "refresh token (environment WXCC_TEAMS_REFRESH_TOKEN)" in res.err
+    assert "replace WXCC_TEAMS_REFRESH_TOKEN" in res.err
