@@ -42,7 +42,8 @@ def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool 
         "tracking-ids.txt": "\n".join(tracking_ids(report)) + "\n",
     }
     try:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        # a temp file renamed into place: never a truncated zip, even on a failure mid-way
+        with reports.atomic_open(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, text in members.items():
                 zf.writestr(name, scrub(text))
             with zf.open("trace.txt", "w") as out:  # streamed: a long trace is never one string

@@ -1,12 +1,21 @@
 """Diagnose report formats: table, JSON, JUnit XML, Markdown and GitHub Actions annotations.
 
-Pure functions from a `Report` to text; the command decides where the text goes.
+Pure functions from a `Report` to text; the command decides where the text goes. The last
+section holds the file side: `check_writable` (run before any check, so a bad path fails in a
+second, not after a long run) and `atomic_open`/`write_report` (a temp file in the same folder,
+renamed over the target: a report file is the old one or the new one, never half of one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+import os
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 from xml.etree import ElementTree as ET
 
 from wxcc_desk.checks.base import CheckResult, Status
@@ -193,3 +202,105 @@ def _gh_data(text: str) -> str:
 
 def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Raise ConfigError unless a report can be written to `path` (given as `option`).
+
+    The folder must exist and take a new file (proved by creating and removing one: permission
+    bits say nothing for root, ACLs or read-only mounts) and the path must not be a folder.
+    """
+    from wxcc_desk.errors import ConfigError
+
+    target = _real(path)
+    if target.is_dir():
+        raise ConfigError(f"{option} {path} is a folder", hint=f"pass {option} a file path")
+    if _special(target):  # /dev/null, /dev/stdout, a pipe: written in place, nothing to probe
+        return
+    folder = target.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ConfigError(
+            f"cannot write {option} {path}: the folder {folder} {what}",
+            hint=f"create the folder first or pass {option} a path in an existing folder",
+        )
+    try:
+        fd, probe = _create_temp(target)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write {option} {path}: {err.strerror or err}",
+            hint=f"pass {option} a path in a writable folder",
+        ) from None
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that replaces `path` only once it is completely written and synced.
+
+    On any error the temp file is removed and `path` is left as it was. An existing file keeps
+    its permissions; a new one gets the usual umask ones. Symlinks are written through.
+    """
+    target = _real(path)
+    if _special(target):
+        with target.open("wb") as fh:
+            yield fh
+        return
+    fd, tmp = _create_temp(target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_report(path: Path, text: str, option: str) -> None:
+    """Write `text` (scrubbed of secrets) atomically; an OSError becomes a ConfigError."""
+    from wxcc_desk.errors import ConfigError
+    from wxcc_desk.redact import scrub
+
+    try:
+        with atomic_open(path) as fh:
+            fh.write(scrub(text).encode("utf-8"))
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write {option} {path}: {err.strerror or err}",
+            hint=f"pass {option} a path in a writable folder",
+        ) from None
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _special(target: Path) -> bool:
+    """An existing device, pipe or socket: renaming over it would replace it, so never do."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new hidden file next to `target`; mode 0o666 so the umask applies as for a plain open."""
+    while True:
+        tmp = str(target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp"))
+        try:
+            return os.open(tmp, _NEW, 0o666), tmp
+        except FileExistsError:
+            continue

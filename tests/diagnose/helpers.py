@@ -41,8 +41,11 @@ class Run:
 _TRUST_VARS = ("SSL_CERT_FILE", "WXCC_CA_BUNDLE", "WXCC_TRUST")
 
 
-def run_cli(args: list[str], env: dict[str, str] | None = None) -> Run:
-    out, err = io.StringIO(), io.StringIO()
+def run_cli(
+    args: list[str], env: dict[str, str] | None = None, stderr: io.StringIO | None = None
+) -> Run:
+    """`stderr` may be a StringIO subclass that reacts to a line (to act mid-run)."""
+    out, err = io.StringIO(), stderr or io.StringIO()
     base = {k: v for k, v in os.environ.items() if k not in _TRUST_VARS}
     actx = AppContext(out=Output(stdout=out, stderr=err), env={**base, **(env or {})})
     try:

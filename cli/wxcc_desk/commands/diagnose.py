@@ -87,8 +87,11 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
         deadline_s=timeout,
         rate_per_minute=rate_limit,
     )
+    opts.validate()  # a usage error (exit 2) still comes before a path error (exit 3)
+    files = (junit, markdown, bundle)
+    _check_files(files)  # seconds, not after a 400-user run
     report = asyncio.run(run(actx, opts, _progress(actx)))
-    _render(actx, report, strict=strict, json_out=json_out, files=(junit, markdown, bundle))
+    _render(actx, report, strict=strict, json_out=json_out, files=files)
     raise typer.Exit(report.exit_code(strict))
 
 
@@ -113,6 +116,17 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
     actx.out.data(tabulate(rows, headers=["check", "layer", "title", "requires"], tablefmt="plain"))
 
 
+_OPTIONS = ("--junit", "--markdown", "--bundle")
+
+
+def _check_files(files: tuple[Path | None, Path | None, Path | None]) -> None:
+    from wxcc_desk.reports import check_writable
+
+    for option, path in zip(_OPTIONS, files, strict=True):
+        if path is not None:
+            check_writable(path, option)
+
+
 def _render(
     actx: AppContext,
     report: "Report",
@@ -121,39 +135,43 @@ def _render(
     json_out: bool,
     files: tuple[Path | None, Path | None, Path | None],
 ) -> None:
+    """Files first, stdout last: a failed write leaves stdout with only the error document."""
     from wxcc_desk import reports
     from wxcc_desk.bundle import write_bundle
 
     junit, markdown, bundle = files
-    actx.out.data(reports.to_json(report, strict) if json_out else reports.table(report))
-    if junit:
-        _write(junit, reports.junit(report))
     md = reports.markdown(report)
+    if junit:
+        reports.write_report(junit, reports.junit(report), "--junit")
     if markdown:
-        _write(markdown, md)
-    summary = actx.env.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        _write(Path(summary), md, append=True)
+        reports.write_report(markdown, md, "--markdown")
+    if bundle:
+        write_bundle(bundle, report, actx.trace, strict)
+    _step_summary(actx, md)
+    actx.out.data(reports.to_json(report, strict) if json_out else reports.table(report))
     if actx.env.get("GITHUB_ACTIONS"):
         for line in reports.gh_annotations(report):
             actx.out.say(line)
     if bundle:
-        write_bundle(bundle, report, actx.trace, strict)
         actx.out.say(f"bundle written to {bundle}")
 
 
-def _write(path: Path, text: str, append: bool = False) -> None:
-    from wxcc_desk.errors import ConfigError
+def _step_summary(actx: AppContext, md: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY. A courtesy: failing to is a warning, never the result."""
     from wxcc_desk.redact import scrub
 
+    summary = actx.env.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
     try:
-        with path.open("a" if append else "w", encoding="utf-8") as fh:
-            fh.write(scrub(text))
+        with Path(summary).open("a", encoding="utf-8") as fh:
+            fh.write(scrub(md))
     except OSError as err:
-        raise ConfigError(
-            f"cannot write {path}: {err.strerror or err}",
-            hint="pass a path in a writable directory",
-        ) from None
+        actx.out.say(
+            f"warning: GITHUB_STEP_SUMMARY={summary} cannot be appended to "
+            f"({err.strerror or err}); the job summary is skipped, the result is unchanged",
+            "warn",
+        )
 
 
 def _progress(actx: AppContext) -> "Progress":
