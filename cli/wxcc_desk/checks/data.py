@@ -179,23 +179,43 @@ def members(team: str | None) -> Resource[list[str]]:
     """WxCC user ids of a team's agents (by name or id), or of every agent team's members."""
 
     async def load(ctx: CheckContext) -> list[str]:
-        teams = [t for t in await ctx.get(TEAMS) if t.get("teamType", "AGENT") == "AGENT"]
+        every = await ctx.get(TEAMS)
+        teams = [t for t in every if t.get("teamType", "AGENT") == "AGENT"]
         if team is not None:
-            key = team.strip().lower()
-            teams = [
-                t for t in teams if key in (str(t.get("id")).lower(), str(t.get("name")).lower())
-            ]
-            if not teams:
-                raise ConfigError(
-                    f"no agent team named {team!r}",
-                    hint="pass --team with a team name or id from Control Hub > Contact Center "
-                    "> Teams",
-                    code="TEAM_NOT_FOUND",
-                )
-        ids = (str(u) for t in teams for u in t.get("userIds") or ())
-        return list(dict.fromkeys(ids))
+            teams = _named_team(every, team)
+        ids = list(dict.fromkeys(str(u) for t in teams for u in t.get("userIds") or ()))
+        if team is not None and not ids:
+            inactive = " and is inactive" if teams[0].get("active") is False else ""
+            raise ConfigError(
+                f"team {teams[0].get('name')!r} has no agents{inactive}: nothing to diagnose",
+                hint="assign agents to the team in Control Hub > Contact Center > Teams, or "
+                "pass another --team",
+                code="TEAM_EMPTY",
+            )
+        return ids
 
     return Resource(f"members:{team}", load, Scope.RUN, host_role="api")
+
+
+def _named_team(teams: list[Json], team: str) -> list[Json]:
+    """The agent team `team` names (name or id, any case); a capacity team is not one."""
+    key = team.strip().lower()
+    found = [t for t in teams if key in (str(t.get("id")).lower(), str(t.get("name")).lower())]
+    if not found:
+        raise ConfigError(
+            f"no agent team named {team!r}",
+            hint="pass --team with a team name or id from Control Hub > Contact Center > Teams",
+            code="TEAM_NOT_FOUND",
+        )
+    agent_teams = [t for t in found if t.get("teamType", "AGENT") == "AGENT"]
+    if not agent_teams:
+        raise ConfigError(
+            f"team {found[0].get('name')!r} is a {found[0].get('teamType')} team: it has no "
+            "agent members to diagnose",
+            hint="pass an agent team (type AGENT in Control Hub > Contact Center > Teams)",
+            code="TEAM_NOT_AGENT",
+        )
+    return agent_teams
 
 
 async def user_record(ctx: CheckContext, user_id: str) -> Json:
