@@ -58,7 +58,7 @@ def _wait_logged_in(proc: subprocess.Popen[bytes], deadline: float) -> None:
         try:
             doc = json.loads(line)
         except ValueError:
-            continue  # the login document spans lines; events are one per line
+            continue  # not one JSON object per line (an error document is indented)
         if isinstance(doc, dict) and doc.get("kind") == "logged_in":
             return
     raise RuntimeError("login --hold did not report logged_in")

@@ -64,11 +64,13 @@ async def login(
     *,
     hold: float | None = None,
     remember: Callable[[StationCredentials], None] | None = None,
+    ready: Callable[[LoginResult], None] | None = None,
 ) -> LoginResult:
     """Preflight, subscribe, log in, apply the state, record the session; with `hold` keep it
     until the duration ends (0 = until interrupted), delivering events to `st.on_event`.
     `remember` stores the station credentials the session really uses; its failure is a
-    warning, not a failed login."""
+    warning, not a failed login. `ready` gets the result as soon as the login succeeded, before
+    any hold: `login --hold` shows it first, whatever ends the hold later."""
     me, config = await gather_config(st, spec)
     plan = preflight(spec, config)
     st.step("preflight passed; subscribing to notifications")
@@ -82,6 +84,8 @@ async def login(
         result = LoginResult(me, session, plan, adopted=adopted, warnings=warnings)
         if remember is not None:
             _remember(remember, result)
+        if ready is not None:
+            ready(result)
         if hold is not None:
             st.on_event(
                 StationEvent(

@@ -110,7 +110,14 @@ def token_view(tokens: TokenSet) -> TokenView:
 # --------------------------------------------------------------------------- commands
 
 
-def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> LoginResult:
+def run_login(
+    actx: AppContext,
+    opts: LoginOptions,
+    on_event: EventSink,
+    on_ready: Callable[[LoginResult], None] | None = None,
+) -> LoginResult:
+    """`on_ready` gets the result, warnings included, once the station is signed in: before a
+    `--hold` begins, so the caller can show it first (the hold may end in an error)."""
     from wxcc_desk import credentials
 
     profile = load(actx, opts.profile, opts.overrides)
@@ -118,7 +125,29 @@ def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> Logi
     profile = credentials.with_remembered(profile, recalled.station)
     tokens = None if opts.web else credentials.resolve_tokens(profile, actx, opts.stdin_token)
     warnings: list[str] = []
-    result = asyncio.run(_login(actx, profile, opts, tokens, on_event, warnings))
+
+    def ready(result: LoginResult) -> None:
+        # The login worked: keep a stdin token now, not after a hold that may end in an error.
+        warnings.extend(_login_warnings(actx, profile, opts, tokens, result))
+        if recalled.reason and profile.remember:
+            warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
+        result.warnings.extend(warnings)
+        if on_ready is not None:
+            on_ready(result)
+
+    return asyncio.run(_login(actx, profile, opts, tokens, on_event, warnings, ready))
+
+
+def _login_warnings(
+    actx: AppContext,
+    profile: Profile,
+    opts: LoginOptions,
+    tokens: TokenSet | None,
+    result: LoginResult,
+) -> list[str]:
+    from wxcc_desk import credentials
+
+    warnings: list[str] = []
     if tokens is not None and tokens.source == "stdin":
         saved = credentials.store_tokens(profile, actx, tokens)
         if not saved.stored:
@@ -138,10 +167,7 @@ def run_login(actx: AppContext, opts: LoginOptions, on_event: EventSink) -> Logi
             "the agent is Available now but goes Idle when this command exits and its "
             "notification socket closes; use --hold to stay Available"
         )
-    if recalled.reason and profile.remember:
-        warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
-    result.warnings.extend(warnings)
-    return result
+    return warnings
 
 
 async def _login(  # noqa: PLR0917 - one private step of run_login
@@ -151,6 +177,7 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
     tokens: TokenSet | None,
     on_event: EventSink,
     warnings: list[str],
+    ready: Callable[[LoginResult], None],
 ) -> LoginResult:
     from wxcc_desk import station_login
 
@@ -167,7 +194,7 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
     remember = (lambda used: _remember(actx, profile, used)) if profile.remember else None
     spec = spec_from_profile(profile, takeover=opts.takeover)
     async with st.http:
-        return await station_login.login(st, spec, hold=opts.hold, remember=remember)
+        return await station_login.login(st, spec, hold=opts.hold, remember=remember, ready=ready)
 
 
 def _remember(actx: AppContext, profile: Profile, used: StationCredentials) -> None:

@@ -48,7 +48,7 @@ def test_hold_prints_rona_and_state_events_as_json_lines(sandbox: SandboxHandle)
     (res,) = box
     assert res.code == 0, res.err
     lines = [json.loads(line) for line in res.out.splitlines()]  # every line is one document
-    assert lines[-1]["schema"] == "wxcc-desk/login/v1" and lines[-1]["ok"] is True
+    assert lines[0]["schema"] == "wxcc-desk/login/v1" and lines[0]["ok"] is True  # first
     kinds = [doc.get("kind") for doc in lines if doc.get("schema") == "wxcc-desk/event/v1"]
     assert kinds[0] == "logged_in"
     assert "rona" in kinds and "state" in kinds and kinds[-1] == "closed"

@@ -50,6 +50,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     if web and with_token:
         raise UsageError("--web and --with-token are two ways to get a token; pick one")
     from wxcc_desk import render
+    from wxcc_desk.station_login import LoginResult
     from wxcc_desk.station_run import LoginOptions, run_login
 
     overrides = {"team": team, "telephony.number": dial_number}
@@ -61,10 +62,17 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         overrides={k: v for k, v in overrides.items() if v is not None},
         web=web,
     )
-    result = run_login(actx, opts, event_printer(actx, json_out))
-    for warning in result.warnings:
-        actx.out.say(f"warning: {warning}", "warn")
-    if json_out:
-        actx.out.data(render.login_json(result, actx.tracker, compact=hold))
-    else:
-        actx.out.data(render.login_table(result))
+
+    def show(result: LoginResult) -> None:
+        for warning in result.warnings:
+            actx.out.say(f"warning: {warning}", "warn")
+        if json_out:
+            actx.out.data(render.login_json(result, actx.tracker, compact=hold))
+        else:
+            actx.out.data(render.login_table(result))
+
+    # With --hold the result comes first, as soon as the station is signed in: the events follow,
+    # and an error ending the hold (exit 1, 5, 6) comes last, from app.main.
+    result = run_login(actx, opts, event_printer(actx, json_out), show if hold else None)
+    if not hold:
+        show(result)
