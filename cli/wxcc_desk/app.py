@@ -85,7 +85,7 @@ def _report(err: WxccError, actx: AppContext) -> None:
             "run_id": tracker.run_id,
             "tracking_ids": {"sent": tracker.sent[-5:], "server": server},
         }
-        out.data(json.dumps(doc, indent=2, sort_keys=True))
+        out.data(json.dumps(doc, indent=None if actx.json_lines else 2, sort_keys=True))
     out.say(f"error: {err.message}", "error")
     if err.hint:
         out.say(f"  fix: {err.hint}")

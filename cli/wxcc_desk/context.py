@@ -34,6 +34,8 @@ class AppContext:
     state_dir: Path = field(default_factory=lambda: _default_dir("state"))
     # Set by a command that was asked for --json, so the exit boundary renders errors as JSON too.
     json_output: bool = False
+    # Set by `login --hold --json`, whose stdout is JSON Lines: the error document on one line too.
+    json_lines: bool = False
     # Lines of the redacted HTTP/WebSocket trace (printed with -v, included in bundles).
     trace: list[str] = field(default_factory=list)
     # The keyring wrapper (time-boxed, no plain-text fallback); tests may give it a backend.

@@ -45,6 +45,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     """
     actx = ctx.ensure_object(AppContext)
     actx.json_output = json_out
+    actx.json_lines = json_out and hold
     if duration is not None and not hold:
         raise UsageError("--duration only applies with --hold", hint="add --hold")
     if web and with_token:
