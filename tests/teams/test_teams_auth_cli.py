@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.teams.conftest import Cli, MsSandbox, Result, keyring_values, write_profile
 
 NO_CONN = "--no-connector"
@@ -321,25 +322,29 @@ def test_login_with_an_env_access_token_is_refused_before_any_code(
     assert _teams_entries(isolated_keyring.path) == {}  # type: ignore[attr-defined]
 
 
-def test_a_refused_env_access_token_says_to_replace_it(
-    cli: Cli, ms: MsSandbox, profile: Path
+@pytest.mark.parametrize(
+    ("variable", "said"),
+    [
+        (
+            "WXCC_TEAMS_ACCESS_TOKEN",
+            [
+                "WXCC_TEAMS_ACCESS_TOKEN holds a token Microsoft refused",
+                "teams-auth login -p teams`",
+            ],
+        ),
+        (
+            "WXCC_TEAMS_REFRESH_TOKEN",
+            [
+                "refresh token (environment WXCC_TEAMS_REFRESH_TOKEN)",
+                "replace WXCC_TEAMS_REFRESH_TOKEN",
+            ],
+        ),
+    ],
+)
+def test_a_refused_env_token_says_to_replace_it_not_to_sign_in_again(
+    cli: Cli, ms: MsSandbox, profile: Path, variable: str, said: list[str]
 ) -> None:
-    res = cli(
-        "teams-auth", "status", "-p", str(profile), NO_CONN,
-        env={"WXCC_TEAMS_ACCESS_TOKEN": "not-a-token"},
-    )  # fmt: skip
-    assert res.code == 4
-    assert "WXCC_TEAMS_ACCESS_TOKEN holds a token Microsoft refused" in res.err
-    assert f"teams-auth login -p {profile.stem}`" in res.err and "-p PROFILE" not in res.err
-
-
-def test_a_refused_env_refresh_token_is_named_and_replaced_not_signed_in_again(
-    cli: Cli, ms: MsSandbox, profile: Path
-) -> None:
-    res = cli(
-        "teams-auth", "status", "-p", str(profile), NO_CONN,
-        env={"WXCC_TEAMS_REFRESH_TOKEN": "not-a-refresh-token"},
-    )  # fmt: skip
+    res = cli("teams-auth", "status", "-p", str(profile), NO_CONN, env={variable: "refused-1"})
     assert res.code == 4, res.err
-    assert "refresh token (environment WXCC_TEAMS_REFRESH_TOKEN)" in res.err
-    assert "replace WXCC_TEAMS_REFRESH_TOKEN" in res.err
+    assert all(words in res.err for words in said), res.err
+    assert "-p PROFILE" not in res.err
