@@ -87,6 +87,7 @@ class TokenSet:
 class StoreResult:
     stored: bool
     reason: str = ""  # why not, when not stored: one sentence naming the backend and the cause
+    removed: tuple[str, ...] = ()  # `forget`: what was there and is gone
 
 
 def _hint_login(profile: Profile) -> str:
@@ -166,13 +167,17 @@ def store_tokens(profile: Profile, actx: AppContext, tokens: TokenSet) -> StoreR
 def forget(profile: Profile, actx: AppContext) -> StoreResult:
     """Delete the profile's tokens and station credentials from the keyring.
 
-    `stored` is True when the keyring answered (whether or not anything was there)."""
+    `stored` is True when the keyring answered; `removed` names what was there."""
+    names = {TOKENS_KEY: "tokens", STATION_KEY: "station credentials"}
     try:
-        for key in (TOKENS_KEY, STATION_KEY):
-            actx.keystore.delete(profile.name, key, timeout=profile.timeouts.keyring)
+        removed = tuple(
+            name
+            for key, name in names.items()
+            if actx.keystore.delete(profile.name, key, timeout=profile.timeouts.keyring)
+        )
     except KeystoreUnavailable as err:
         return StoreResult(False, err.message)
-    return StoreResult(True)
+    return StoreResult(True, removed=removed)
 
 
 def client_secret(profile: Profile, actx: AppContext) -> str | None:

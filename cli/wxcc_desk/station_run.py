@@ -235,7 +235,7 @@ def run_logout(
     def forget_all() -> list[str]:
         done = credentials.forget(profile, actx)
         if done.stored:
-            return ["tokens", "station credentials"]
+            return list(done.removed) or ["nothing: no tokens or station credentials were stored"]
         return [f"nothing: the keyring is unavailable ({done.reason})"]
 
     return run_flow(

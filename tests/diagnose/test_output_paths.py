@@ -161,3 +161,15 @@ def test_unwritable_step_summary_is_a_warning_only(sbx: Any, tmp_path: Path, whe
     assert str(summary) in warning[0]
     assert "error" not in run.stderr
     assert md.read_text().startswith("## wxcc-desk diagnose")  # --markdown itself still written
+
+
+def test_one_path_for_two_reports_is_refused_before_any_check(sbx: Any, tmp_path: Path) -> None:
+    """The later report would silently replace the earlier one (same file, two spellings)."""
+    sbx.clear_requests()
+    target = tmp_path / "out.txt"
+    run = _diag(sbx, tmp_path, "--junit", str(target), "--markdown", f"{tmp_path}/./out.txt")
+    assert run.code == 3
+    doc = _one_doc(run.stdout)
+    assert "--junit and --markdown both write" in doc["error"]["message"]
+    assert list(sbx.requests) == []
+    assert not target.exists()

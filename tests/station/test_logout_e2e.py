@@ -77,8 +77,11 @@ def test_forget_deletes_stored_tokens(cli: Cli, sandbox: SandboxHandle) -> None:
     assert cli("login").code == 0
     res = cli("logout", "--forget", "--json")
     assert res.code == 0, res.err
-    assert "tokens" in res.json()["forgotten"]
+    assert res.json()["forgotten"] == ["tokens"]  # no station credentials were stored
     assert store.get("sandbox", "tokens") is None
+    assert cli("login").code == 0
+    again = cli("logout", "--forget", "--json")
+    assert again.json()["forgotten"] == ["nothing: no tokens or station credentials were stored"]
 
 
 def test_local_record_is_written_and_cleared(cli: Cli) -> None:

@@ -120,11 +120,21 @@ _OPTIONS = ("--junit", "--markdown", "--bundle")
 
 
 def _check_files(files: tuple[Path | None, Path | None, Path | None]) -> None:
+    from wxcc_desk.errors import ConfigError
     from wxcc_desk.reports import check_writable
 
+    seen: dict[Path, str] = {}
     for option, path in zip(_OPTIONS, files, strict=True):
-        if path is not None:
-            check_writable(path, option)
+        if path is None:
+            continue
+        check_writable(path, option)
+        same = seen.setdefault(path.resolve(), option)
+        if same != option:  # the later report would silently replace the earlier one
+            raise ConfigError(
+                f"{same} and {option} both write {path}",
+                hint=f"give {option} a path of its own",
+                code="CONFIG",
+            )
 
 
 def _render(
