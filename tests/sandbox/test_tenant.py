@@ -173,3 +173,10 @@ def run_sync(coro):  # type: ignore[no-untyped-def]
     import asyncio
 
     return asyncio.run(coro)
+
+
+def test_a_word_list_may_be_one_string_of_words() -> None:
+    """docs/sandbox.md: `roles: agent supervisor` is the list [agent, supervisor]."""
+    text = BASE + "users:\n  - {email: a@example.com, roles: agent supervisor}\n"
+    user = parse_tenant(text, "t.yaml").users["a@example.com"]
+    assert list(user.roles) == ["agent", "supervisor"]
