@@ -32,6 +32,15 @@ class Origin:
     key: str  # dotted key: "telephony.number"
     profile: str  # the profile name, for hints that name a command
 
+    def example(self, value: str) -> str:
+        """The fix, said where the value came from: a file key, a variable or a flag."""
+        variable = self.label.removeprefix("environment variable ")
+        if variable != self.label:
+            return f"set {variable}={value}"
+        if self.label == "command-line option":
+            return f"pass a value such as {value}"
+        return f"write {self.key}: {value}"
+
     def fail(self, problem: str, hint: str) -> ConfigError:
         key = self.key if self.key.isprintable() and len(self.key) <= 64 else show(self.key)
         return ConfigError(f"{self.label}: key '{key}' {problem}", hint=hint)
@@ -60,7 +69,7 @@ def text(value: object, at: Origin, *, limit: int = 256) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)  # ids and extensions that YAML read as numbers
     if not isinstance(value, str):
-        raise at.fail(f"must be text, not {_type_name(value)}", hint=f"write {at.key}: TEXT")
+        raise at.fail(f"must be text, not {_type_name(value)}", hint=at.example("TEXT"))
     value = value.strip()
     if not value or len(value) > limit or _CONTROL.search(value):
         raise at.fail(
@@ -100,9 +109,7 @@ def boolean(value: object, at: Origin) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
         return False
-    raise at.fail(
-        f"must be true or false (got {show(value)})", hint=f"write {at.key}: true or false"
-    )
+    raise at.fail(f"must be true or false (got {show(value)})", hint=at.example("true or false"))
 
 
 def integer(low: int, high: int) -> Checker:
@@ -112,7 +119,7 @@ def integer(low: int, high: int) -> Checker:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise at.fail(
                 f"must be a whole number from {low} to {high} (got {show(value)})",
-                hint=f"write {at.key}: NUMBER",
+                hint=at.example("NUMBER"),
             )
         return value
 
@@ -130,7 +137,7 @@ def seconds(value: object, at: Origin) -> float:
     if not ok or not math.isfinite(float(number)) or not 0 < float(number) <= 3600:  # type: ignore[arg-type]
         raise at.fail(
             f"must be a number of seconds above 0 and at most 3600 (got {show(value)})",
-            hint=f"write {at.key}: 20",
+            hint=at.example("20"),
         )
     return float(number)  # type: ignore[arg-type]
 
@@ -145,7 +152,7 @@ def url(value: object, at: Origin) -> str:
     if parts is None or parts.scheme not in ("https", "http") or not host:
         raise at.fail(
             f"must be an https:// URL (got {show(raw)})",
-            hint=f"write {at.key}: https://HOST (or set region instead)",
+            hint=at.example("https://HOST") + " (or set region instead)",
         )
     if parts.username is not None or parts.password is not None:
         raise at.fail(
@@ -158,7 +165,7 @@ def url(value: object, at: Origin) -> str:
             hint=f"use https:// for {at.key}; http is allowed only for 127.0.0.1, ::1, localhost",
         )
     if parts.query or parts.fragment:
-        raise at.fail("must not have a query or fragment", hint=f"write {at.key}: https://HOST")
+        raise at.fail("must not have a query or fragment", hint=at.example("https://HOST"))
     return raw.rstrip("/")
 
 
@@ -167,7 +174,7 @@ def scopes(value: object, at: Origin) -> tuple[str, ...]:
     if not isinstance(items, list | tuple) or not items:
         raise at.fail(
             f"must be a list of scopes (got {show(value)})",
-            hint=f"write {at.key}: [cjp:user, cjp:config_read, spark:people_read]",
+            hint=at.example("[cjp:user, cjp:config_read, spark:people_read]"),
         )
     return tuple(text(item, at, limit=128) for item in items)
 

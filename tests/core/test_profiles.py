@@ -129,6 +129,15 @@ def test_env_values_are_coerced(tmp_path: Path) -> None:
     assert err.message.startswith("environment variable WXCC_REDIRECT_PORT")
 
 
+def test_the_fix_is_said_where_the_bad_value_came_from(tmp_path: Path) -> None:
+    """A bad variable is fixed by setting the variable, not by a profile key it never used."""
+    path = write(tmp_path, MINIMAL)
+    err = fails(path, {"WXCC_TIMEOUT_KEYRING": "soon"})
+    assert err.hint == "set WXCC_TIMEOUT_KEYRING=20"
+    in_file = fails(write(tmp_path, MINIMAL + "timeouts: {keyring: soon}\n"), {})
+    assert in_file.hint == "write timeouts.keyring: 20"
+
+
 def test_ca_bundle_relative_to_file_and_env(tmp_path: Path) -> None:
     (tmp_path / "ca.pem").write_text("pem")
     path = write(tmp_path, MINIMAL + "tls: {ca_bundle: ca.pem}\n")
