@@ -73,9 +73,10 @@ async def relay(st: Station, sock: NotificationSocket) -> None:
         if env.kind == notifications.MULTI_LOGIN_CLOSE:
             raise notifications.taken_over(env)
         if env.kind == "AgentLogoutSuccess":
-            by = env.data.get("loggedOutBy") or "the service"
+            by = env.data.get("loggedOutBy")  # the service's word for who: SELF, ...
             raise NotLoggedInError(
-                f"the station was signed out while holding (by {by})",
+                "the station was signed out while holding"
+                + (f" (loggedOutBy: {by})" if by else " (by the service)"),
                 hint="run `wxcc-desk login` to sign in again",
                 code="LOGGED_OUT",
                 tracking_ids=[env.tracking_id] if env.tracking_id else [],
@@ -137,7 +138,8 @@ def describe(env: Envelope) -> StationEvent:
     elif env.kind == notifications.MULTI_LOGIN_CLOSE:
         kind, text = "multi_login", "session taken over by another sign-in of this user"
     elif env.kind == "AgentLogoutSuccess":
-        kind, text = "state", f"logged out ({data.get('loggedOutBy') or 'by the service'})"
+        by = data.get("loggedOutBy")
+        kind, text = "state", f"logged out ({f'loggedOutBy: {by}' if by else 'by the service'})"
     payload = {
         "type": env.type,
         "kind": env.kind,

@@ -62,6 +62,7 @@ def test_sets_idle_before_logging_out(sandbox: SandboxHandle) -> None:
     (held,) = box
     assert "logged out" in held.out  # the held run saw the logout as an event...
     assert held.code == 6 and "signed out while holding" in held.err  # ...and ended
+    assert "(loggedOutBy: SELF)" in held.err  # the service's field, named as such
 
 
 def test_reason_is_validated(cli: Cli) -> None:
