@@ -128,9 +128,7 @@ def run_login(
 
     def ready(result: LoginResult) -> None:
         # The login worked: keep a stdin token now, not after a hold that may end in an error.
-        warnings.extend(_login_warnings(actx, profile, opts, tokens, result))
-        if recalled.reason and profile.remember:
-            warnings.append(f"remembered station credentials unavailable: {recalled.reason}")
+        warnings.extend(_after_login(actx, profile, opts, tokens, result, recalled.reason))
         result.warnings.extend(warnings)
         if on_ready is not None:
             on_ready(result)
@@ -138,13 +136,15 @@ def run_login(
     return asyncio.run(_login(actx, profile, opts, tokens, on_event, warnings, ready))
 
 
-def _login_warnings(
+def _after_login(  # noqa: PLR0917 - one private step of run_login
     actx: AppContext,
     profile: Profile,
     opts: LoginOptions,
     tokens: TokenSet | None,
     result: LoginResult,
+    recall_failure: str,
 ) -> list[str]:
+    """Once signed in: store a `--with-token` token, and say what the result should warn of."""
     from wxcc_desk import credentials
 
     warnings: list[str] = []
@@ -167,6 +167,8 @@ def _login_warnings(
             "the agent is Available now but goes Idle when this command exits and its "
             "notification socket closes; use --hold to stay Available"
         )
+    if recall_failure and profile.remember:
+        warnings.append(f"remembered station credentials unavailable: {recall_failure}")
     return warnings
 
 
