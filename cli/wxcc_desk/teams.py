@@ -277,8 +277,7 @@ def _refresh_failure(s: TeamsSession, e: entra.MsError, source: str) -> tuple[st
     what = "has expired" if expired else "was refused"
     from_env = source == f"environment {ENV_REFRESH}"
     hint = (
-        f"replace {ENV_REFRESH} with a current refresh token (or unset it and "
-        f"{s.login_hint().removeprefix('run ')})"
+        f"replace {ENV_REFRESH} with a current refresh token, or unset it and {s.login_hint()}"
         if from_env
         else s.login_hint()
     )
