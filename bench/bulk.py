@@ -117,7 +117,7 @@ def run_bulk(agents: int, rate_limit: int, home: Path) -> BulkRun:
 
 
 def _burst(rate_limit: int) -> int:
-    from wxcc_desk.checks.ratelimit import BURST
+    from wxcc_desk.diagnose.ratelimit import BURST
 
     return int(min(BURST, rate_limit / 10))
 

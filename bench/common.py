@@ -99,8 +99,8 @@ def cli_inproc(argv: Sequence[str], env: dict[str, str]) -> CliRun:
     import io
 
     from wxcc_desk.app import main
-    from wxcc_desk.context import AppContext
-    from wxcc_desk.output import Output
+    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.output import Output
 
     out, err = io.StringIO(), io.StringIO()
     actx = AppContext(out=Output(stdout=out, stderr=err), env={**os.environ, **env})

@@ -32,7 +32,8 @@ LOGIN_PATH = (
 )
 
 
-# Diagnose of the profile's own user (checks/data.py resources, checks/config.py, session.py):
+# Diagnose of the profile's own user (diagnose/data.py resources, diagnose/checks/config.py,
+# session.py):
 # two chains of four, run side by side; everything else (network probes, status page, org
 # reads, the Teams reads, activities) overlaps them.
 DIAGNOSE_PATH = (

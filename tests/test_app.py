@@ -8,8 +8,8 @@ import json
 import pytest
 
 from wxcc_desk.app import main
-from wxcc_desk.context import AppContext
-from wxcc_desk.output import Output
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:

@@ -16,10 +16,10 @@ import typer
 
 from wxcc_desk import __version__
 from wxcc_desk.commands import demo, diagnose, login, logout, sandbox, status, teams_auth
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import ExitCode, UsageError, WxccError
-from wxcc_desk.output import color_wanted
-from wxcc_desk.redact import scrub
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import ExitCode, UsageError, WxccError
+from wxcc_desk.core.output import color_wanted
+from wxcc_desk.core.redact import scrub
 
 app = typer.Typer(
     name="wxcc-desk",

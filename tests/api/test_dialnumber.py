@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wxcc_desk.dialnumber import (
+from wxcc_desk.core.dialnumber import (
     DeviceType,
     DialPlanEntry,
     DnPolicy,
@@ -117,7 +117,7 @@ def test_never_raises_and_always_names_a_rule(value: str) -> None:
 
 
 def test_missing_number_hint_names_the_real_profile_key_and_variable() -> None:
-    from wxcc_desk.profiles import ENV_KEYS
+    from wxcc_desk.profiles.load import ENV_KEYS
 
     hint = check_dial_number("", DeviceType.AGENT_DN, OPEN).hint
     assert "`telephony.number`" in hint and ENV_KEYS["WXCC_DIAL_NUMBER"] == "telephony.number"

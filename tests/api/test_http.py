@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from wxcc_desk.errors import AuthError, ConfigError, NetworkError, RejectedError
-from wxcc_desk.http import (
+from wxcc_desk.core.errors import AuthError, ConfigError, NetworkError, RejectedError
+from wxcc_desk.core.tracking import Tracker
+from wxcc_desk.http.client import (
     Http,
     Timeouts,
     TlsChoice,
@@ -19,7 +20,6 @@ from wxcc_desk.http import (
     make_http,
     require_secure,
 )
-from wxcc_desk.tracking import Tracker
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

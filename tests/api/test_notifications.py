@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wxcc_desk.api.notifications import RELOGIN, STATION_LOGIN, check_ws_url, parse_frame
-from wxcc_desk.errors import ConfigError
+from wxcc_desk.core.errors import ConfigError
 
 API = "https://api.wxcc-us1.cisco.com"
 

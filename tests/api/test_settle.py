@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from wxcc_desk.api import settle
-from wxcc_desk.errors import AuthError, NetworkError
+from wxcc_desk.core.errors import AuthError, NetworkError
 
 
 def test_waits_for_all_and_raises_the_first_failure_in_order() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wxcc_desk.api.status_page import banner_from
-from wxcc_desk.station_run import run_flow  # noqa: F401 - import check: no side effects
+from wxcc_desk.station.run import run_flow  # noqa: F401 - import check: no side effects
 
 BODY = {
     "components": [

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.support.file_keyring import FileKeyring
-from wxcc_desk.keystore import SERVICE
-from wxcc_desk.redact import mask
+from wxcc_desk.core.keystore import SERVICE
+from wxcc_desk.core.redact import mask
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.file_keyring import FileKeyring
-from wxcc_desk.context import AppContext
-from wxcc_desk.credentials import (
+from wxcc_desk.auth.credentials import (
     StationCredentials,
     TokenSet,
     forget,
@@ -21,9 +20,10 @@ from wxcc_desk.credentials import (
     store_tokens,
     with_remembered,
 )
-from wxcc_desk.errors import AuthError, ExitCode, UsageError
-from wxcc_desk.keystore import SERVICE
-from wxcc_desk.profiles import Profile, load_profile
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import AuthError, ExitCode, UsageError
+from wxcc_desk.core.keystore import SERVICE
+from wxcc_desk.profiles.load import Profile, load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,7 +175,7 @@ def test_remember_reports_why_not_stored() -> None:
 
 
 def test_a_profile_given_as_a_path_is_suggested_back_as_that_path(tmp_path: Path) -> None:
-    from wxcc_desk.profiles import load_profile
+    from wxcc_desk.profiles.load import load_profile
 
     path = tmp_path / "my desk" / "noteam.yaml"
     path.parent.mkdir()

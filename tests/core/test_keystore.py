@@ -8,9 +8,9 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tests.support.file_keyring import FileKeyring
-from wxcc_desk.errors import ExitCode
-from wxcc_desk.keystore import SERVICE, Keystore, KeystoreUnavailable
-from wxcc_desk.redact import scrub
+from wxcc_desk.core.errors import ExitCode
+from wxcc_desk.core.keystore import SERVICE, Keystore, KeystoreUnavailable
+from wxcc_desk.core.redact import scrub
 
 
 def test_roundtrip_in_the_isolated_keyring(isolated_keyring: FileKeyring) -> None:

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from tests.support.file_keyring import FileKeyring
-from wxcc_desk.context import AppContext
-from wxcc_desk.credentials import resolve_tokens
-from wxcc_desk.errors import AuthError, ConfigError
-from wxcc_desk.keystore import SERVICE
-from wxcc_desk.oauth import Pkce, WebLogin, login_web
-from wxcc_desk.profiles import Profile, load_profile
+from wxcc_desk.auth.browser import Pkce, WebLogin, login_web
+from wxcc_desk.auth.credentials import resolve_tokens
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import AuthError, ConfigError
+from wxcc_desk.core.keystore import SERVICE
+from wxcc_desk.profiles.load import Profile, load_profile
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +114,7 @@ def test_a_stray_answer_is_refused_and_the_real_redirect_still_signs_in(
 
 
 def test_loopback_serves_the_matching_answer_once_after_strays() -> None:
-    from wxcc_desk.oauth_loopback import Loopback
+    from wxcc_desk.auth.loopback import Loopback
 
     async def go() -> tuple[list[int], str]:
         async with Loopback(0, "the-state") as lb:
@@ -195,7 +195,7 @@ def test_pkce_pair_matches_rfc7636() -> None:
 
 
 def test_identity_outage_during_the_exchange_is_a_network_error(sandbox: SandboxHandle) -> None:
-    from wxcc_desk.errors import NetworkError
+    from wxcc_desk.core.errors import NetworkError
 
     sandbox.add_fault("error=503,path=/v1/access_token")
     with pytest.raises(NetworkError) as info:
@@ -205,7 +205,7 @@ def test_identity_outage_during_the_exchange_is_a_network_error(sandbox: Sandbox
 
 
 def test_unreachable_identity_service_is_a_network_error(sandbox: SandboxHandle) -> None:
-    from wxcc_desk.errors import NetworkError
+    from wxcc_desk.core.errors import NetworkError
 
     with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))

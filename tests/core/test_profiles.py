@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wxcc_desk.errors import ConfigError, ExitCode
-from wxcc_desk.profiles import load_profile, profile_name
+from wxcc_desk.core.errors import ConfigError, ExitCode
+from wxcc_desk.profiles.load import load_profile, profile_name
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
@@ -39,7 +39,7 @@ def fails(path: Path | str, env: dict[str, str] | None = None, **overrides: obje
 def test_example_documents_every_key_and_loads() -> None:
     profile = load_profile(str(PROFILES / "example.yaml"), env={})
     text = (PROFILES / "example.yaml").read_text()
-    from wxcc_desk.profiles_fields import checkers
+    from wxcc_desk.profiles.fields import checkers
 
     for dotted in checkers(None):
         assert dotted.split(".")[-1] + ":" in text, dotted

@@ -8,9 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wxcc_desk.errors import ConfigError
-from wxcc_desk.profiles import load_profile
-from wxcc_desk.profiles_fields import checkers
+from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.profiles.fields import checkers
+from wxcc_desk.profiles.load import load_profile
 
 KEYS = sorted(checkers(None))
 TOP = sorted({key.split(".")[0] for key in KEYS})

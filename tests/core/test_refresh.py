@@ -13,12 +13,12 @@ import pytest
 
 from tests.core.test_oauth import browser
 from tests.support.file_keyring import FileKeyring
-from wxcc_desk.context import AppContext
-from wxcc_desk.credentials import RefreshingAuth, TokenSet, store_tokens
-from wxcc_desk.errors import AuthError
-from wxcc_desk.keystore import SERVICE
-from wxcc_desk.oauth import login_web
-from wxcc_desk.profiles import Profile, load_profile
+from wxcc_desk.auth.browser import login_web
+from wxcc_desk.auth.credentials import RefreshingAuth, TokenSet, store_tokens
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import AuthError
+from wxcc_desk.core.keystore import SERVICE
+from wxcc_desk.profiles.load import Profile, load_profile
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,14 +19,14 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from wxcc_desk.app import _report
-from wxcc_desk.context import AppContext
-from wxcc_desk.credentials import RefreshingAuth, TokenSet, resolve_tokens, store_tokens
-from wxcc_desk.errors import ConfigError, WxccError
-from wxcc_desk.keystore import Keystore, KeystoreUnavailable
-from wxcc_desk.output import Output
-from wxcc_desk.profiles import load_profile
+from wxcc_desk.auth.credentials import RefreshingAuth, TokenSet, resolve_tokens, store_tokens
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import ConfigError, WxccError
+from wxcc_desk.core.keystore import Keystore, KeystoreUnavailable
+from wxcc_desk.core.output import Output
+from wxcc_desk.core.statefile import session_file
+from wxcc_desk.profiles.load import load_profile
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.statefile import session_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from wxcc_desk.errors import ConfigError
-from wxcc_desk.statefile import StateFile, StateLockedError, session_file
+from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.core.statefile import StateFile, StateLockedError, session_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = """
 import sys
 from pathlib import Path
-from wxcc_desk.statefile import StateFile
+from wxcc_desk.core.statefile import StateFile
 
 store = StateFile(Path(sys.argv[1]))
 me = sys.argv[2]
@@ -125,7 +125,7 @@ def test_lock_held_by_another_process_times_out_clearly(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys\nfrom pathlib import Path\n"
-            "from wxcc_desk.statefile import StateFile\n"
+            "from wxcc_desk.core.statefile import StateFile\n"
             "with StateFile(Path(sys.argv[1])).locked():\n    print('held', flush=True)\n"
             "    sys.stdin.read()\n",
             str(path),

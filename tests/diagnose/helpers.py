@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from wxcc_desk.app import main
-from wxcc_desk.context import AppContext
-from wxcc_desk.output import Output
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
 
 
 @dataclass

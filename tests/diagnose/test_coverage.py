@@ -14,8 +14,8 @@ import pytest
 
 from tests.diagnose.helpers import Run, run_cli, write_profile
 from tests.diagnose.servers import serve_https
-from wxcc_desk.checks import load_checks
-from wxcc_desk.checks.runner import select
+from wxcc_desk.diagnose.checks import load_checks
+from wxcc_desk.diagnose.runner import select
 from wxcc_desk.sandbox import run_sandbox
 
 BROKEN = Path(__file__).parent / "tenants" / "broken.yaml"

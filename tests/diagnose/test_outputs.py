@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from tests.diagnose.helpers import run_cli, write_profile
 from tests.diagnose.servers import Behaviour, serve_https
-from wxcc_desk.redact import register_secret
+from wxcc_desk.core.redact import register_secret
 
 CANARY = "canary_SECRET_token_0123456789_us_org"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 
-from wxcc_desk.checks.progress import make_progress
-from wxcc_desk.context import AppContext
-from wxcc_desk.output import Output
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
+from wxcc_desk.render.progress import make_progress
 
 
 class _Tty(io.StringIO):

@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import httpx
 
-from wxcc_desk.checks.ratelimit import _retry_after
+from wxcc_desk.diagnose.ratelimit import _retry_after
 
 
 def _answer(**headers: str) -> httpx.Response:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from wxcc_desk.checks.base import (
+from wxcc_desk.core.errors import AuthError
+from wxcc_desk.diagnose.base import (
     Check,
     CheckContext,
     Layer,
@@ -15,8 +16,7 @@ from wxcc_desk.checks.base import (
     Status,
     Subject,
 )
-from wxcc_desk.checks.runner import CheckTracker, Runner, RunState, select
-from wxcc_desk.errors import AuthError
+from wxcc_desk.diagnose.runner import CheckTracker, Runner, RunState, select
 
 CALLS: dict[str, int] = {}
 

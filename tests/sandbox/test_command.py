@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from wxcc_desk.app import main
-from wxcc_desk.context import AppContext
-from wxcc_desk.output import Output
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
 
 
 def _run_main(argv: list[str]) -> tuple[int, str, str]:

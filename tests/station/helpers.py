@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import httpx
 
-from wxcc_desk.http import Timeouts, TlsChoice, make_http
+from wxcc_desk.core.tracking import Tracker
+from wxcc_desk.http.client import Timeouts, TlsChoice, make_http
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.station import Station, StationEvent, StationSpec
-from wxcc_desk.tracking import Tracker
+from wxcc_desk.station.model import Station, StationEvent, StationSpec
 
 T = TypeVar("T")
 

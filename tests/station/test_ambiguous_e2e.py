@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.station.conftest import PROFILE, run_cli
 from tests.support.sandbox_fixtures import MakeSandbox
-from wxcc_desk.keystore import Keystore
+from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
 LOGIN = "/v1/agents/login"

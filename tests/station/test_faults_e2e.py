@@ -140,7 +140,7 @@ def test_a_slow_status_page_does_not_hold_status(make_sandbox: MakeSandbox) -> N
     BANNER_SECONDS, with the request timeouts at their defaults (15 s read, 3 attempts)."""
     import time
 
-    from wxcc_desk.station_status import BANNER_SECONDS
+    from wxcc_desk.station.status import BANNER_SECONDS
 
     sb = make_sandbox(
         faults=["latency=20000,path=/api/v2/summary.json", "latency=20000,path=/components.json"]

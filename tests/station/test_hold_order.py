@@ -14,7 +14,7 @@ import pytest
 
 from tests.station.conftest import PROFILE, Result, run_cli
 from tests.station.test_hold_e2e import _in_thread, _wait_connected
-from wxcc_desk.keystore import Keystore
+from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
 LOGIN = "wxcc-desk/login/v1"

@@ -12,7 +12,7 @@ from tests.station.conftest import PROFILE, run_cli
 from tests.station.helpers import run_flow
 from wxcc_desk.api.notifications import CLIENT_TYPE
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.station_hold import reconnect
+from wxcc_desk.station.hold import reconnect
 
 
 def _subscribe_raw(sandbox: SandboxHandle, email: str) -> str:

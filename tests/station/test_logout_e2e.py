@@ -71,7 +71,7 @@ def test_reason_is_validated(cli: Cli) -> None:
 
 
 def test_forget_deletes_stored_tokens(cli: Cli, sandbox: SandboxHandle) -> None:
-    from wxcc_desk.keystore import Keystore
+    from wxcc_desk.core.keystore import Keystore
 
     store = Keystore()
     store.set("sandbox", "tokens", '{"access_token": "x"}')

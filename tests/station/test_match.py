@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from wxcc_desk.api.agents import LoginRequest
 from wxcc_desk.api.config import Team
-from wxcc_desk.dialnumber import DialVerdict
-from wxcc_desk.station import session_from
-from wxcc_desk.station_match import mismatches, team_name, used_station
-from wxcc_desk.station_preflight import LoginPlan
+from wxcc_desk.core.dialnumber import DialVerdict
+from wxcc_desk.station.match import mismatches, team_name, used_station
+from wxcc_desk.station.model import session_from
+from wxcc_desk.station.preflight import LoginPlan
 
 TEAMS = (Team("t-support", "Support"), Team("t-sales", "Sales"))
 

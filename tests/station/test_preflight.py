@@ -8,11 +8,11 @@ from tests.station.conftest import run_cli
 from tests.station.profiles import PROFILE_BOB, PROFILE_CAROL
 from wxcc_desk.api.config import AgentConfig, Team
 from wxcc_desk.api.identity import Identity
-from wxcc_desk.dialnumber import DnPolicy
-from wxcc_desk.errors import AuthError, ConfigError
+from wxcc_desk.core.dialnumber import DnPolicy
+from wxcc_desk.core.errors import AuthError, ConfigError
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.station import StationSpec
-from wxcc_desk.station_preflight import check_identity, check_telephony, preflight, resolve_team
+from wxcc_desk.station.model import StationSpec
+from wxcc_desk.station.preflight import check_identity, check_telephony, preflight, resolve_team
 
 TEAMS = (
     Team("t1", "Support"),
@@ -150,7 +150,7 @@ def test_desktop_option_logs_in_with_the_agent_id(sandbox: SandboxHandle) -> Non
 
 
 def test_token_org_must_match_the_users_org() -> None:
-    from wxcc_desk.station_preflight import check_token_org
+    from wxcc_desk.station.preflight import check_token_org
 
     me = Identity("p", "ci", "org-a", ("a@example.com",), "A")
     check_token_org("", me)  # not a WxCC-shaped token: nothing to compare

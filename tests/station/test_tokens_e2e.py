@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.station.conftest import PROFILE, run_cli
 from tests.station.test_hold_e2e import _in_thread
-from wxcc_desk.keystore import Keystore
+from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -47,7 +47,7 @@ NOT_IN_SPEC = (
     "GET /organization/{orgId}",
     "GET /organization/{orgId}/v2/organization-setting",
     "GET /organization/{orgId}/v2/tenant-configuration",
-    "GET /organization/{orgId}/desktop-login (sandbox/microsoft_wxcc.py)",
+    "GET /organization/{orgId}/desktop-login (sandbox/microsoft/wxcc.py)",
     "GET /v1/authorize",
     "POST /v1/access_token",
     "GET /v1/notification/subscription/{subscriptionId} (WebSocket)",

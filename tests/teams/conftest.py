@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from wxcc_desk.app import main
-from wxcc_desk.context import AppContext
-from wxcc_desk.output import Output
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
+from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
 
 
 @dataclass
@@ -129,7 +129,7 @@ def mint_tokens(ms: MsSandbox) -> dict[str, str]:
     """Sign sam in straight against the sandbox's endpoints (as another machine would)."""
     import httpx
 
-    from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
+    from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
 
     ms.auto("approve")
     root = f"{ms.url}/{SANDBOX_TENANT_ID}/oauth2/v2.0"

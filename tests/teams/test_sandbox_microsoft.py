@@ -9,7 +9,7 @@ import httpx
 import pytest
 from tests.teams.conftest import MsSandbox
 
-from wxcc_desk.sandbox.microsoft_state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
+from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
 
 GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SCOPE = "offline_access User.Read Presence.Read"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wxcc_desk.teams_connector import decide
+from wxcc_desk.teams.connector import decide
 
 ON = {"stateSynchronizationMS": True, "showUserDetailsMS": False, "name": "Agents"}
 OFF = {"stateSynchronizationMS": False, "showUserDetailsMS": False, "name": "Agents"}
@@ -56,7 +56,7 @@ def test_status_table_labels_which_setting_each_row_shows(
 ) -> None:
     """`teams-auth status` shows the org connector's and the Desktop Profile's flags on their
     own labelled rows, and marks the one the verdict used."""
-    from wxcc_desk.teams_cli import _connector_rows
+    from wxcc_desk.teams.session import _connector_rows
 
     rows = dict(_connector_rows(decide(org, ms, ON)))  # type: ignore[arg-type]
     assert rows["org connector"] == org_row

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from tests.teams.conftest import Cli, MsSandbox, keyring_values
 
-from wxcc_desk import teams_cli, teams_login
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import AuthError
-from wxcc_desk.teams_model import TeamsSession, TeamsStatus
-from wxcc_desk.teams_store import PendingCode
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import AuthError
+from wxcc_desk.teams import login as teams_login
+from wxcc_desk.teams import session as teams_cli
+from wxcc_desk.teams.model import TeamsSession, TeamsStatus
+from wxcc_desk.teams.store import PendingCode
 
 
 def _session(profile: Path) -> TeamsSession:

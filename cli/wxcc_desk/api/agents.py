@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wxcc_desk.errors import RejectedError
-from wxcc_desk.http import Http, server_tracking_ids
+from wxcc_desk.core.errors import RejectedError
+from wxcc_desk.http.client import Http, server_tracking_ids
 
 AGENT_SCOPE = "cjp:user"
 AVAILABLE_AUX_CODE = "0"  # the SDK's id for Available

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wxcc_desk.api import settle
-from wxcc_desk.dialnumber import DnPolicy, plans_from_rows
-from wxcc_desk.errors import ConfigError, NetworkError, WxccError
-from wxcc_desk.http import Http
+from wxcc_desk.core.dialnumber import DnPolicy, plans_from_rows
+from wxcc_desk.core.errors import ConfigError, NetworkError, WxccError
+from wxcc_desk.http.client import Http
 
 READ_SCOPE = "cjp:config_read"
 _PAGE = 100

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wxcc_desk.errors import ConfigError, NetworkError
-from wxcc_desk.http import Http, require_secure
+from wxcc_desk.core.errors import ConfigError, NetworkError
+from wxcc_desk.http.client import Http, require_secure
 
 if TYPE_CHECKING:
     import httpx

@@ -1,6 +1,6 @@
 """Microsoft Graph: who the Microsoft token belongs to (`/me`) and their Teams presence.
 
-The caller's `Http` carries the bearer token through an `httpx.Auth` (see `teams_tokens.py`),
+The caller's `Http` carries the bearer token through an `httpx.Auth` (see `teams/tokens.py`),
 so this module never sees it. Graph errors are `{"error":{"code","message","innerError":{
 "request-id","client-request-id","date"}}}`; the request ids become tracking IDs.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.api.entra import json_object
-from wxcc_desk.errors import AuthError, NetworkError, RejectedError, WxccError
-from wxcc_desk.http import Http, require_secure
+from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.http.client import Http, require_secure
 
 if TYPE_CHECKING:
     import httpx

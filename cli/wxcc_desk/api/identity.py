@@ -6,8 +6,8 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from wxcc_desk.errors import AuthError
-from wxcc_desk.http import Http
+from wxcc_desk.core.errors import AuthError
+from wxcc_desk.http.client import Http
 
 
 @dataclass(frozen=True)

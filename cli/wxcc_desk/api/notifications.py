@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from wxcc_desk.errors import ConfigError, NetworkError, RejectedError, WxccError
-from wxcc_desk.http import Http, UncertainOutcome, is_loopback, server_tracking_ids
-from wxcc_desk.redact import register_secret
+from wxcc_desk.core.errors import ConfigError, NetworkError, RejectedError, WxccError
+from wxcc_desk.core.redact import register_secret
+from wxcc_desk.http.client import Http, UncertainOutcome, is_loopback, server_tracking_ids
 
 if TYPE_CHECKING:
     import httpx

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wxcc_desk.errors import WxccError
-from wxcc_desk.http import Http
+from wxcc_desk.core.errors import WxccError
+from wxcc_desk.http.client import Http
 
 HEALTHY = "operational"
 # Words that name a region in component names, per WxCC data centre (protocol §1).

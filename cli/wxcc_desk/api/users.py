@@ -2,7 +2,7 @@
 `getAllConfigWithPagedMetaData_1`): `{meta: {page, pageSize, totalPages, totalRecords}, data}`.
 
 Added by the diagnose engineer for `diagnose --all-agents`, which streams the pages: one page
-in hand at a time, whatever the number of users (`checks/many.py`).
+in hand at a time, whatever the number of users (`diagnose/many.py`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wxcc_desk.errors import ConfigError, NetworkError
-from wxcc_desk.http import Http
+from wxcc_desk.core.errors import ConfigError, NetworkError
+from wxcc_desk.http.client import Http
 
 READ_SCOPE = "cjp:config_read"
 PAGE_SIZE = 100  # the spec's default

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from wxcc_desk.errors import ConfigError
-from wxcc_desk.http import Http
+from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.http.client import Http
 
 OrgState = Literal["active", "inactive", "absent", "unknown"]
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from wxcc_desk.commands.station_events import event_printer
-from wxcc_desk.context import AppContext
+from wxcc_desk.core.context import AppContext
 
 
 def demo(
@@ -24,8 +24,8 @@ def demo(
     actx.json_output = json_out
     import json
 
-    from wxcc_desk import render
-    from wxcc_desk.station_demo import run_demo
+    from wxcc_desk.render import station as render
+    from wxcc_desk.station.demo import run_demo
 
     report = run_demo(actx, event_printer(actx, json_out))
     if json_out:

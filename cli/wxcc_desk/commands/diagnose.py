@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wxcc_desk.context import AppContext
+from wxcc_desk.core.context import AppContext
 
 if TYPE_CHECKING:
-    from wxcc_desk.checks.orchestrate import Progress
-    from wxcc_desk.checks.report import Report
+    from wxcc_desk.diagnose.orchestrate import Progress
+    from wxcc_desk.diagnose.report import Report
 
 
 _H = {
@@ -74,9 +74,9 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
         return
     import asyncio
 
-    from wxcc_desk.checks.orchestrate import DiagnoseOptions
-    from wxcc_desk.checks.orchestrate import diagnose as run
-    from wxcc_desk.profiles import profile_name
+    from wxcc_desk.diagnose.orchestrate import DiagnoseOptions
+    from wxcc_desk.diagnose.orchestrate import diagnose as run
+    from wxcc_desk.profiles.load import profile_name
 
     opts = DiagnoseOptions(
         profile=profile_name(profile, actx.env),
@@ -100,8 +100,8 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
 
     from tabulate import tabulate
 
-    from wxcc_desk.checks import load_checks
-    from wxcc_desk.checks.base import REGISTRY, Layer
+    from wxcc_desk.diagnose.base import REGISTRY, Layer
+    from wxcc_desk.diagnose.checks import load_checks
 
     load_checks()
     order = {layer: n for n, layer in enumerate(Layer)}
@@ -120,8 +120,8 @@ _OPTIONS = ("--junit", "--markdown", "--bundle")
 
 
 def _check_files(files: tuple[Path | None, Path | None, Path | None]) -> None:
-    from wxcc_desk.errors import ConfigError
-    from wxcc_desk.reports import check_writable
+    from wxcc_desk.core.errors import ConfigError
+    from wxcc_desk.render.reports import check_writable
 
     seen: dict[Path, str] = {}
     for option, path in zip(_OPTIONS, files, strict=True):
@@ -146,8 +146,8 @@ def _render(
     files: tuple[Path | None, Path | None, Path | None],
 ) -> None:
     """Files first, stdout last: a failed write leaves stdout with only the error document."""
-    from wxcc_desk import reports
-    from wxcc_desk.bundle import write_bundle
+    from wxcc_desk.render import reports
+    from wxcc_desk.render.bundle import write_bundle
 
     junit, markdown, bundle = files
     md = reports.markdown(report)
@@ -168,7 +168,7 @@ def _render(
 
 def _step_summary(actx: AppContext, md: str) -> None:
     """Append to $GITHUB_STEP_SUMMARY. A courtesy: failing to is a warning, never the result."""
-    from wxcc_desk.redact import scrub
+    from wxcc_desk.core.redact import scrub
 
     summary = actx.env.get("GITHUB_STEP_SUMMARY")
     if not summary:
@@ -185,6 +185,6 @@ def _step_summary(actx: AppContext, md: str) -> None:
 
 
 def _progress(actx: AppContext) -> "Progress":
-    from wxcc_desk.checks.progress import make_progress
+    from wxcc_desk.render.progress import make_progress
 
     return make_progress(actx)

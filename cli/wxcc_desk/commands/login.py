@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from wxcc_desk.commands.station_events import event_printer
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import UsageError
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import UsageError
 
 _H = {
     "p": "Profile name or path (or WXCC_PROFILE).",
@@ -50,9 +50,9 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         raise UsageError("--duration only applies with --hold", hint="add --hold")
     if web and with_token:
         raise UsageError("--web and --with-token are two ways to get a token; pick one")
-    from wxcc_desk import render
-    from wxcc_desk.station_login import LoginResult
-    from wxcc_desk.station_run import LoginOptions, run_login
+    from wxcc_desk.render import station as render
+    from wxcc_desk.station.login import LoginResult
+    from wxcc_desk.station.run import LoginOptions, run_login
 
     overrides = {"team": team, "telephony.number": dial_number}
     opts = LoginOptions(

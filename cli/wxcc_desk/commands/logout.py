@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from wxcc_desk.commands.station_events import event_printer
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import UsageError
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import UsageError
 
 _H = {
     "p": "Profile name or path (or WXCC_PROFILE).",
@@ -36,8 +36,8 @@ def logout(
         raise UsageError(
             "--reason must be 1 to 128 characters", hint='e.g. --reason "end of shift"'
         )
-    from wxcc_desk import render
-    from wxcc_desk.station_run import run_logout
+    from wxcc_desk.render import station as render
+    from wxcc_desk.station.run import run_logout
 
     report = run_logout(
         actx, profile, reason=text, forget=forget, on_event=event_printer(actx, json_out)

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import ConfigError, UsageError
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from wxcc_desk.sandbox.world import World

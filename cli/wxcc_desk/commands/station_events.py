@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wxcc_desk.context import AppContext
+from wxcc_desk.core.context import AppContext
 
 if TYPE_CHECKING:
-    from wxcc_desk.station import EventSink, StationEvent
+    from wxcc_desk.station.model import EventSink, StationEvent
 
 
 def event_printer(actx: AppContext, json_out: bool) -> EventSink:
     def show(event: StationEvent) -> None:
-        from wxcc_desk import render
+        from wxcc_desk.render import station as render
 
         if event.kind == "step":
             actx.out.say(event.text, "dim")

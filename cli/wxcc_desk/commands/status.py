@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from wxcc_desk.commands.station_events import event_printer
-from wxcc_desk.context import AppContext
-from wxcc_desk.errors import ExitCode
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.errors import ExitCode
 
 
 def status(
@@ -29,8 +29,8 @@ def status(
     """
     actx = ctx.ensure_object(AppContext)
     actx.json_output = json_out
-    from wxcc_desk import render
-    from wxcc_desk.station_run import run_status
+    from wxcc_desk.render import station as render
+    from wxcc_desk.station.run import run_status
 
     report, token = run_status(actx, profile, event_printer(actx, json_out))
     for line in render.banner_lines(report.banner):

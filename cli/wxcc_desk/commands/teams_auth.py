@@ -1,14 +1,14 @@
 """`wxcc-desk teams-auth status|login|retry|logout`: the user's Microsoft Teams authentication.
 
-Thin: each command parses its options, calls one flow in `wxcc_desk.teams*` and renders through
-`wxcc_desk.teams_cli`. Everything heavy is imported inside the functions.
+Thin: each command parses its options, calls one flow in `wxcc_desk.teams` and renders through
+`wxcc_desk.teams.session`. Everything heavy is imported inside the functions.
 """
 
 from typing import Any
 
 import typer
 
-from wxcc_desk.context import AppContext
+from wxcc_desk.core.context import AppContext
 
 app = typer.Typer(
     help="Microsoft Teams user authentication: status, login (alias retry) and logout. The "
@@ -49,7 +49,8 @@ def status(
 
     Example: wxcc-desk teams-auth status -p sandbox --json
     """
-    from wxcc_desk import teams, teams_cli
+    from wxcc_desk.teams import flows as teams
+    from wxcc_desk.teams import session as teams_cli
 
     actx = _actx(ctx)
     actx.json_output = as_json
@@ -84,7 +85,8 @@ def login(
 
     Example: wxcc-desk teams-auth login -p sandbox --no-wait
     """
-    from wxcc_desk import teams_cli, teams_login
+    from wxcc_desk.teams import login as teams_login
+    from wxcc_desk.teams import session as teams_cli
 
     actx = _actx(ctx)
     actx.json_output = as_json
@@ -119,7 +121,8 @@ def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
 
     Example: wxcc-desk teams-auth logout -p sandbox
     """
-    from wxcc_desk import teams_cli, teams_login
+    from wxcc_desk.teams import login as teams_login
+    from wxcc_desk.teams import session as teams_cli
 
     actx = _actx(ctx)
     _, session = teams_cli.load(actx, profile)

@@ -11,7 +11,7 @@ from aiohttp import WSCloseCode, web
 
 from wxcc_desk.sandbox import states
 from wxcc_desk.sandbox.faults import FaultError, as_faults
-from wxcc_desk.sandbox.microsoft_state import MICROSOFT
+from wxcc_desk.sandbox.microsoft.state import MICROSOFT
 from wxcc_desk.sandbox.model import User
 from wxcc_desk.sandbox.notifications import emit, envelope
 from wxcc_desk.sandbox.respond import ApiError

@@ -13,7 +13,7 @@ from wxcc_desk.sandbox.world import World
 
 def is_loopback_host(host: str) -> bool:
     """`--host` may carry IPv6 brackets; the rule itself is the profiles' one."""
-    from wxcc_desk.profiles_schema import is_loopback_host as loopback
+    from wxcc_desk.profiles.schema import is_loopback_host as loopback
 
     return loopback(host.strip("[]"))
 

@@ -15,13 +15,13 @@ from wxcc_desk.sandbox import (
     config,
     control,
     identity,
-    microsoft,
     notifications,
     status_page,
     users,
 )
 from wxcc_desk.sandbox.faults import Fault, as_faults
 from wxcc_desk.sandbox.handle import SandboxHandle
+from wxcc_desk.sandbox.microsoft import routes as microsoft
 from wxcc_desk.sandbox.middleware import sandbox_middleware
 from wxcc_desk.sandbox.model import Tenant
 from wxcc_desk.sandbox.tenant import default_tenant, load_tenant

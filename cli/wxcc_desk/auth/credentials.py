@@ -1,0 +1,285 @@
+"""Where the access token comes from, in one documented order, and what is kept in the keyring.
+
+Order (first found wins): `--with-token` (stdin), `WXCC_ACCESS_TOKEN`, the system keyring entry
+`<profile>:tokens` (access + refresh token). Expired or rejected tokens are refreshed once by
+`RefreshingAuth` (the OAuth refresh grant). Every token is registered with `redact` the moment it
+is read or minted. Storing never raises for an unusable keyring: it returns a `StoreResult` saying
+whether the value was stored and why not, so callers can report it and carry on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from wxcc_desk.core.errors import AuthError, UsageError
+from wxcc_desk.core.keystore import KeystoreUnavailable
+from wxcc_desk.core.redact import mask, register_secret
+
+if TYPE_CHECKING:
+    from wxcc_desk.auth.refresh import RefreshingAuth as RefreshingAuth  # noqa: PLC0414 (re-export)
+    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.profiles.load import Profile
+
+
+def __getattr__(name: str) -> Any:
+    # `RefreshingAuth` subclasses httpx.Auth; importing it lazily keeps this module (and so
+    # `wxcc-desk --help`) free of httpx.
+    if name == "RefreshingAuth":
+        from wxcc_desk.auth.refresh import RefreshingAuth
+
+        return RefreshingAuth
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+TokenSource = Literal["stdin", "env", "keyring", "oauth"]
+TOKENS_KEY = "tokens"
+STATION_KEY = "station"
+CLIENT_SECRET_KEY = "client_secret"
+EXPIRY_SKEW = 60.0  # refresh a minute early: clocks drift and requests take time
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access: str
+    refresh: str | None = None
+    expires_at: float | None = None  # epoch seconds; None = unknown
+    source: TokenSource = "keyring"
+    refresh_expires_at: float | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.access)
+        register_secret(self.refresh)
+
+    def expired(self, now: float | None = None, skew: float = EXPIRY_SKEW) -> bool:
+        """True when the access token has expired, or will within `skew` seconds."""
+        moment = time.time() if now is None else now
+        return self.expires_at is not None and moment >= self.expires_at - skew
+
+    def can_refresh(self, now: float | None = None) -> bool:
+        moment = time.time() if now is None else now
+        fresh = self.refresh_expires_at is None or moment < self.refresh_expires_at
+        return bool(self.refresh) and fresh
+
+    def summary(self) -> dict[str, object]:
+        """A display form for `status` and JSON output: masked, never the token."""
+        return {
+            "source": self.source,
+            "access_token": mask(self.access),
+            "expires_at": self.expires_at,
+            "has_refresh_token": bool(self.refresh),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "access_token": self.access,
+                "refresh_token": self.refresh,
+                "expires_at": self.expires_at,
+                "refresh_expires_at": self.refresh_expires_at,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    stored: bool
+    reason: str = ""  # why not, when not stored: one sentence naming the backend and the cause
+    removed: tuple[str, ...] = ()  # `forget`: what was there and is gone
+
+
+def _hint_login(profile: Profile) -> str:
+    # Both login forms also sign the station in, so the environment variable comes first.
+    return (
+        f"set WXCC_ACCESS_TOKEN for this run, or sign in and store tokens with "
+        f"`wxcc-desk login --web -p {profile.cli_ref}` (or pipe a token to "
+        f"`wxcc-desk login --with-token -p {profile.cli_ref}`)"
+    )
+
+
+def clean_token(raw: str, where: str) -> str:
+    """A token as pasted: surrounding space and a `Bearer ` prefix removed; one word."""
+    token = raw.strip()
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    register_secret(token)
+    if not token or any(ch.isspace() for ch in token):
+        raise UsageError(
+            f"the token from {where} is empty or not one word",
+            hint="pass exactly one access token (e.g. `wxcc-desk login --with-token < token.txt`)",
+        )
+    return token
+
+
+def resolve_tokens(profile: Profile, actx: AppContext, stdin_token: str | None) -> TokenSet:
+    """The tokens for this run, from the first source that has one (see module doc)."""
+    if stdin_token is not None:
+        return TokenSet(clean_token(stdin_token, "--with-token (stdin)"), source="stdin")
+    env_token = actx.env.get("WXCC_ACCESS_TOKEN", "")
+    if env_token.strip():
+        return TokenSet(clean_token(env_token, "WXCC_ACCESS_TOKEN"), source="env")
+    try:
+        stored = load_stored_tokens(profile, actx)
+    except KeystoreUnavailable as err:
+        raise AuthError(
+            f"no token for profile {profile.name!r}: {err.message}", hint=err.hint, code="NO_TOKEN"
+        ) from None
+    if stored is None:
+        raise AuthError(
+            f"no token for profile {profile.name!r} (no --with-token, no WXCC_ACCESS_TOKEN, "
+            "nothing in the keyring)",
+            hint=_hint_login(profile),
+            code="NO_TOKEN",
+        )
+    if stored.expired(skew=0) and not stored.can_refresh():
+        raise AuthError(
+            f"the stored token of profile {profile.name!r} has expired and cannot be refreshed",
+            hint=_hint_login(profile),
+            code="TOKEN_EXPIRED",
+        )
+    return stored
+
+
+def load_stored_tokens(profile: Profile, actx: AppContext) -> TokenSet | None:
+    """The keyring's tokens, or None; raises KeystoreUnavailable when the keyring is unusable."""
+    raw = actx.keystore.get(profile.name, TOKENS_KEY, timeout=profile.timeouts.keyring)
+    doc = _json_object(raw)
+    access = doc.get("access_token")
+    if not isinstance(access, str) or not access:
+        return None
+    refresh = doc.get("refresh_token")
+    return TokenSet(
+        access=access,
+        refresh=refresh if isinstance(refresh, str) and refresh else None,
+        expires_at=_number(doc.get("expires_at")),
+        source="keyring",
+        refresh_expires_at=_number(doc.get("refresh_expires_at")),
+    )
+
+
+def store_tokens(profile: Profile, actx: AppContext, tokens: TokenSet) -> StoreResult:
+    """Keep the tokens in the keyring for the next run; never raises for an unusable keyring."""
+    return _store(profile, actx, TOKENS_KEY, tokens.to_json())
+
+
+def forget(profile: Profile, actx: AppContext) -> StoreResult:
+    """Delete the profile's tokens and station credentials from the keyring.
+
+    `stored` is True when the keyring answered; `removed` names what was there."""
+    names = {TOKENS_KEY: "tokens", STATION_KEY: "station credentials"}
+    try:
+        removed = tuple(
+            name
+            for key, name in names.items()
+            if actx.keystore.delete(profile.name, key, timeout=profile.timeouts.keyring)
+        )
+    except KeystoreUnavailable as err:
+        return StoreResult(False, err.message)
+    return StoreResult(True, removed=removed)
+
+
+def client_secret(profile: Profile, actx: AppContext) -> str | None:
+    """The OAuth client secret: WXCC_CLIENT_SECRET, else the keyring; never the profile file."""
+    value = actx.env.get("WXCC_CLIENT_SECRET", "").strip()
+    if value:
+        register_secret(value)
+        return value
+    try:
+        stored = actx.keystore.get(
+            profile.name, CLIENT_SECRET_KEY, timeout=profile.timeouts.keyring
+        )
+    except KeystoreUnavailable:
+        return None  # public clients (PKCE) need none; the token endpoint says if it does
+    return stored or None
+
+
+def _store(profile: Profile, actx: AppContext, key: str, value: str) -> StoreResult:
+    try:
+        actx.keystore.set(profile.name, key, value, timeout=profile.timeouts.keyring)
+    except KeystoreUnavailable as err:
+        return StoreResult(False, err.message)
+    return StoreResult(True)
+
+
+def _json_object(raw: str | None) -> dict[str, Any]:
+    try:
+        doc = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}  # a damaged entry is the same as none: the user signs in again
+    return doc if isinstance(doc, dict) else {}
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+# --------------------------------------------------------------------------- station credentials
+
+
+@dataclass(frozen=True)
+class StationCredentials:
+    """What `remember: true` keeps for the next login: how calls reach the agent, and the team."""
+
+    option: str
+    number: str | None
+    team: str | None
+
+
+@dataclass(frozen=True)
+class Recalled:
+    station: StationCredentials | None
+    reason: str = ""  # why nothing could be read, when the keyring is unusable
+
+
+def remember_station(
+    profile: Profile, actx: AppContext, station: StationCredentials
+) -> StoreResult:
+    """Store the station credentials under `<profile>:station`; says whether and why not."""
+    doc = {"option": station.option, "number": station.number, "team": station.team}
+    return _store(profile, actx, STATION_KEY, json.dumps(doc))
+
+
+def recall_station(profile: Profile, actx: AppContext) -> Recalled:
+    try:
+        raw = actx.keystore.get(profile.name, STATION_KEY, timeout=profile.timeouts.keyring)
+    except KeystoreUnavailable as err:
+        return Recalled(None, err.message)
+    doc = _json_object(raw)
+    option = doc.get("option")
+    if option not in ("dial_number", "extension", "desktop"):
+        return Recalled(None)
+    number, team = doc.get("number"), doc.get("team")
+    return Recalled(
+        StationCredentials(
+            str(option),
+            number if isinstance(number, str) else None,
+            team if isinstance(team, str) else None,
+        )
+    )
+
+
+def with_remembered(profile: Profile, station: StationCredentials | None) -> Profile:
+    """The profile with remembered values filled in where the file, environment and flags set
+    nothing (`profile.sources` tells which keys were set)."""
+    if station is None:
+        return profile
+    sources = dict(profile.sources)
+    telephony = profile.telephony
+    option_set, number_set = "telephony.option" in sources, "telephony.number" in sources
+    if not option_set and not number_set:
+        option: Any = station.option
+        number = None if option == "desktop" else station.number
+        telephony = replace(telephony, option=option, number=number)
+        sources.update({"telephony.option": "remembered", "telephony.number": "remembered"})
+    elif not number_set and station.option == telephony.option and telephony.option != "desktop":
+        telephony = replace(telephony, number=station.number)  # same option, number left out
+        sources["telephony.number"] = "remembered"
+    team = profile.team
+    if team is None and station.team:
+        team = station.team
+        sources["team"] = "remembered"
+    return replace(profile, telephony=telephony, team=team, sources=sources)

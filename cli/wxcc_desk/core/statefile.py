@@ -1,0 +1,153 @@
+"""Small JSON state files that two runs at once cannot corrupt.
+
+Writes go to a temp file in the same folder, are fsynced and then `os.replace`d over the target,
+so a reader sees the old or the new document, never half of one. Read-modify-write happens under
+a `filelock` lock (`<file>.lock`), so concurrent updates do not lose each other's changes. Files,
+locks and folders are private to the user (0600 / 0700). State files never hold secrets.
+
+    store = session_file(actx.state_dir, profile.name)
+    store.update(lambda doc: {**(doc or {}), "agentSessionId": sid})
+    store.read()      # the document, or None
+    store.delete()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wxcc_desk.core.errors import ConfigError, WxccError
+
+JsonDict = dict[str, Any]
+LOCK_TIMEOUT = 10.0
+
+
+class StateLockedError(WxccError):
+    default_code = "STATE_LOCKED"
+
+
+@dataclass(frozen=True)
+class StateFile:
+    path: Path
+    lock_timeout: float = LOCK_TIMEOUT
+
+    def read(self) -> JsonDict | None:
+        """The document, or None when there is none. A damaged file is a ConfigError."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise self._error(f"cannot read {self.path} ({err.strerror or err})") from None
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            raise self._error(f"{self.path} is damaged (not a JSON object)")
+        return doc
+
+    def update(self, change: Callable[[JsonDict | None], JsonDict | None]) -> JsonDict | None:
+        """Read, apply `change` and write back, all under the lock. `change` returning None
+        deletes the file. Returns what was written."""
+        with self.locked():
+            new = change(self.read())
+            if new is None:
+                self._remove()
+            else:
+                self._write(new)
+            return new
+
+    def write(self, doc: JsonDict) -> None:
+        with self.locked():
+            self._write(doc)
+
+    def delete(self) -> bool:
+        """Remove the file; False when there was none."""
+        with self.locked():
+            return self._remove()
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's lock (reentrant in this process) for a longer read-modify-write."""
+        import filelock
+
+        _private_dir(self.path.parent)
+        # One lock object per path in this process, so nested use re-enters instead of
+        # deadlocking on a second descriptor of the same file.
+        lock = filelock.FileLock(str(self.path) + ".lock", mode=0o600, is_singleton=True)
+        try:
+            with lock.acquire(timeout=self.lock_timeout):
+                yield
+        except filelock.Timeout:
+            raise StateLockedError(
+                f"another wxcc-desk run has held {self.path.name} for {self.lock_timeout:g} s",
+                hint="wait for the other run on this profile to finish, then try again",
+            ) from None
+
+    def _write(self, doc: JsonDict) -> None:
+        text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp made it 0600
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        _fsync_dir(self.path.parent)
+
+    def _remove(self) -> bool:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(self.path.parent)
+        return True
+
+    def _error(self, message: str) -> ConfigError:
+        return ConfigError(
+            message, hint=f"delete {self.path} (wxcc-desk recreates it on the next login)"
+        )
+
+
+def session_file(state_dir: Path, profile: str) -> StateFile:
+    """`<state_dir>/sessions/<profile>.json`: the station session record of one profile."""
+    return StateFile(state_dir / "sessions" / f"{_safe(profile)}.json")
+
+
+def _safe(name: str) -> str:
+    # Profile names are already restricted (profiles.NAME_RE); refuse anything that could escape.
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"unsafe state file name {name!r}")
+    return name
+
+
+def _private_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(
+            f"cannot create the state folder {folder} ({err.strerror or err})",
+            hint="set WXCC_DESK_HOME to a writable folder",
+        ) from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open folders, and needs no fsync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

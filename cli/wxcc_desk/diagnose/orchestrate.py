@@ -1,0 +1,142 @@
+"""`diagnose` as one typed async function: profile, clients, runner, report.
+
+The command only parses options and renders the `Report` this returns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from wxcc_desk.core.errors import ConfigError, UsageError
+from wxcc_desk.diagnose.base import Check, Subject
+from wxcc_desk.diagnose.report import Report
+from wxcc_desk.diagnose.runner import CheckTracker, Runner, RunState, select
+
+if TYPE_CHECKING:
+    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.profiles.schema import Profile
+
+
+@dataclass(frozen=True)
+class DiagnoseOptions:
+    profile: str
+    agent: str | None = None
+    team: str | None = None
+    all_agents: bool = False
+    check_ids: tuple[str, ...] = ()
+    deadline_s: float = 30.0
+    concurrency: int = 32  # users diagnosed at once in many-user runs
+    rate_per_minute: float = 300.0  # client-side request budget (the API default)
+
+    @property
+    def mode(self) -> str:
+        if self.all_agents:
+            return "all-agents"
+        if self.team:
+            return "team"
+        return "agent" if self.agent else "self"
+
+    def validate(self) -> None:
+        chosen = [x for x in (self.agent, self.team, self.all_agents or None) if x]
+        if len(chosen) > 1:
+            raise UsageError(
+                "--agent, --team and --all-agents exclude each other",
+                hint="pass at most one of them",
+            )
+
+
+@dataclass
+class Progress:
+    """Callbacks the command provides for many-user runs (a progress bar on stderr)."""
+
+    start: Callable[[int], None] = lambda total: None
+    advance: Callable[[str], None] = lambda email: None
+    done: Callable[[], None] = lambda: None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, ConfigError | None]:
+    """The profile, or the reason it is invalid. A profile that cannot be found is a usage
+    problem (exit 3); one that is found but invalid is what `local.profile` reports."""
+    from wxcc_desk.profiles.load import default_search_dirs, find_profile, load_profile
+
+    # The same search order as login and status (./profiles first), so an admin diagnoses the
+    # very file that the failing command reads.
+    dirs = list(dict.fromkeys([*default_search_dirs(actx.env), actx.config_dir / "profiles"]))
+    path = find_profile(name, dirs)
+    if not path.is_file():
+        raise ConfigError(
+            f"profile file {path} not found",
+            hint="pass -p NAME (a file profiles/NAME.yaml) or the path of an existing profile",
+        )
+    try:
+        return load_profile(str(path), env=actx.env, search_dirs=dirs), None
+    except ConfigError as err:
+        return None, err
+
+
+def _state(actx: AppContext, opts: DiagnoseOptions, profile: Profile | None) -> RunState:
+    state = RunState(env=actx.env, deadline_s=opts.deadline_s)
+    if profile is not None:
+        state.profile = profile
+        state.hosts = {
+            "api": profile.api_url,
+            "identity": profile.identity_url,
+            "status": profile.status_url,
+        }
+        state.connect_timeout = profile.timeouts.connect
+    return state
+
+
+async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) -> Report:
+    """Run the selected checks for the profile's user, one other user, or many users."""
+    from wxcc_desk import __version__
+    from wxcc_desk.diagnose import clients
+    from wxcc_desk.diagnose.checks import load_checks
+
+    opts.validate()
+    load_checks()
+    checks = select(opts.check_ids)
+    profile, error = load_for_diagnose(actx, opts.profile)
+    tracker = CheckTracker(run_id=actx.tracker.run_id)
+    actx.tracker = tracker
+    if opts.mode in ("team", "all-agents"):
+        from wxcc_desk.diagnose.spool import SpoolTrace
+
+        actx.trace = SpoolTrace()  # thousands of lines: on disk, not in memory
+    state = _state(actx, opts, profile)
+    state.profile_error = error
+    state.extras["admin_mode"] = opts.mode != "self"
+    state.extras["actx"] = actx  # keystore and state dir for diagnose/checks/teams.py
+    report = Report(opts.profile, tracker.run_id, opts.mode, tool_version=__version__)
+    started = time.monotonic()
+    async with clients.open_clients(actx, state, opts):
+        await _run(state, checks, opts, report, progress)
+    report.duration_ms = (time.monotonic() - started) * 1000
+    report.tracking = tracker.summary() if not report.many else _short_tracking(tracker)
+    return report
+
+
+async def _run(
+    state: RunState, checks: list[Check], opts: DiagnoseOptions, report: Report, progress: Progress
+) -> None:
+    import asyncio
+
+    runner = Runner(state, checks)
+    if opts.mode in ("self", "agent"):
+        email = opts.agent or (state.profile.user if state.profile else "")
+        subject = Subject(email, admin=bool(opts.agent)) if email else None
+        users, run = await asyncio.gather(runner.run_subject(subject), runner.finish_run_scope())
+        report.results = [*run, *users]
+        return
+    from wxcc_desk.diagnose.many import run_many
+
+    report.results = await run_many(runner, state, opts, report, progress)
+
+
+def _short_tracking(tracker: CheckTracker) -> dict[str, object]:
+    # Many-user runs send thousands of requests: keep the IDs that matter (on results) only.
+    return {"run_id": tracker.run_id, "sent_count": len(tracker.sent)}

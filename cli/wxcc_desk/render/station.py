@@ -1,0 +1,229 @@
+"""Tables for people and versioned JSON for programs: the only module that formats results.
+
+Every JSON document carries `schema` (`wxcc-desk/<kind>/v1`), `ok`, the run id and the tracking
+IDs sent and received, so a script can hand them to support. Keys are stable; new keys may be
+added within a version, none removed or renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wxcc_desk.api.status_page import StatusBanner
+    from wxcc_desk.core.tracking import Tracker
+    from wxcc_desk.station.login import LoginResult
+    from wxcc_desk.station.model import SessionInfo, StationEvent
+    from wxcc_desk.station.status import LogoutReport, StatusReport
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """What status may show of a token: never the token itself."""
+
+    source: str
+    masked: str
+    expires_at: float | None = None
+
+    def expiry(self) -> str:
+        if self.expires_at is None:
+            return "unknown"
+        left = self.expires_at - time.time()
+        when = _iso(self.expires_at)
+        return f"{when} (expired)" if left <= 0 else f"{when} (in {_span(left)})"
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _span(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _since(ms: int) -> str:
+    return _iso(ms / 1000) if ms else "unknown"
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    from tabulate import tabulate
+
+    return tabulate(rows, tablefmt="plain")
+
+
+def document(
+    kind: str, tracker: Tracker, ok: bool = True, *, compact: bool = False, **body: Any
+) -> str:
+    """A versioned document; `compact` puts it on one line (for streams of JSON lines)."""
+    doc = {
+        "schema": f"wxcc-desk/{kind}/v1",
+        "ok": ok,
+        "run_id": tracker.run_id,
+        "tracking_ids": {"sent": list(tracker.sent), "server": list(tracker.received)},
+        **body,
+    }
+    return json.dumps(doc, indent=None if compact else 2, sort_keys=True)
+
+
+def session_dict(s: SessionInfo | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "agent_id": s.agent_id,
+        "session_id": s.session_id,
+        "team_id": s.team_id,
+        "team": s.team_name,
+        "dial_number": s.dial_number,
+        "device_type": s.device_type,
+        "state": s.sub_status,
+        "idle_code": s.idle_code_name or None,
+        "aux_code_id": s.aux_code_id,
+        "since": _since(s.since_ms),
+        "interaction_ids": list(s.interaction_ids),
+        "roles": list(s.roles),
+    }
+
+
+def _session_rows(s: SessionInfo, record: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    signed_in = (
+        record.get("logged_in_at") if record and record.get("session_id") == s.session_id else None
+    )
+    rows = [("signed in at", str(signed_in))] if signed_in else []
+    return [
+        *rows,
+        ("state", s.state_label),
+        ("team", s.team_name or s.team_id or "-"),
+        ("dial number", s.dial_number or "-"),
+        ("device type", s.device_type or "-"),
+        ("state since", _since(s.since_ms)),
+        ("session id", s.session_id),
+    ]
+
+
+# --------------------------------------------------------------------------- login
+
+
+def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) -> str:
+    """With `--hold --json` everything on stdout is one JSON object per line: compact."""
+    return document(
+        "login",
+        tracker,
+        compact=compact,
+        user=result.identity.email,
+        org_id=result.identity.org_id,
+        adopted=result.adopted,
+        session=session_dict(result.session),
+        warnings=result.warnings,
+        dial_number_notes=list(result.plan.verdict.notes),
+    )
+
+
+def login_table(result: LoginResult) -> str:
+    head = "taken over" if result.adopted else "signed in"
+    return _table(
+        [("station", head), ("user", result.identity.email), *_session_rows(result.session)]
+    )
+
+
+# --------------------------------------------------------------------------- status
+
+
+def banner_lines(banner: StatusBanner) -> list[str]:
+    if banner.error:
+        return [f"status page: not available ({banner.error})"]
+    lines = [f"service status: {d.name} is {d.status.replace('_', ' ')}" for d in banner.degraded]
+    return lines + [f"service incident: {name}" for name in banner.incidents]
+
+
+def status_json(report: StatusReport, token: TokenView, tracker: Tracker) -> str:
+    me = report.identity
+    return document(
+        "status",
+        tracker,
+        logged_in=report.logged_in,
+        token={
+            "source": token.source,
+            "masked": token.masked,
+            "expires_at": _iso(token.expires_at) if token.expires_at else None,
+            "user": me.email,
+            "org_id": me.org_id,
+            "display_name": me.display_name,
+        },
+        station=session_dict(report.session),
+        not_logged_in_reason=report.reason or None,
+        local_record=report.record,
+        service_status={
+            "degraded": [{"name": d.name, "status": d.status} for d in report.banner.degraded],
+            "incidents": list(report.banner.incidents),
+            "error": report.banner.error or None,
+        },
+        notes=report.notes,
+    )
+
+
+def status_table(report: StatusReport, token: TokenView) -> str:
+    me = report.identity
+    rows = [
+        ("token source", token.source),
+        ("token", token.masked),
+        ("expires", token.expiry()),
+        ("user", f"{me.email} ({me.display_name})"),
+        ("org", me.org_id),
+    ]
+    if report.session is None:
+        rows.append(("station", f"not logged in ({report.reason or 'no session'})"))
+    else:
+        rows += [("station", "logged in"), *_session_rows(report.session, report.record)]
+    return _table(rows)
+
+
+# --------------------------------------------------------------------------- logout
+
+
+def logout_json(report: LogoutReport, tracker: Tracker) -> str:
+    return document(
+        "logout",
+        tracker,
+        user=report.identity.email,
+        session=session_dict(report.session),
+        reason=report.reason,
+        forgotten=report.forgotten,
+    )
+
+
+def logout_table(report: LogoutReport) -> str:
+    rows = [
+        ("station", "signed out"),
+        ("user", report.identity.email),
+        ("session id", report.session.session_id),
+        ("reason", report.reason),
+    ]
+    if report.forgotten:
+        rows.append(("forgotten", ", ".join(report.forgotten)))
+    return _table(rows)
+
+
+# --------------------------------------------------------------------------- events
+
+
+def event_json(event: StationEvent) -> str:
+    """One NDJSON line per `--hold` event."""
+    return json.dumps(
+        {
+            "schema": "wxcc-desk/event/v1",
+            "kind": event.kind,
+            "text": event.text,
+            "at": _iso(event.at) if event.at else None,
+            "data": event.data,
+        },
+        sort_keys=True,
+    )
+
+
+def event_line(event: StationEvent) -> str:
+    stamp = time.strftime("%H:%M:%S", time.localtime(event.at or time.time()))
+    return f"{stamp}  {event.kind:<11} {event.text}"

@@ -1,0 +1,290 @@
+"""Station login.
+
+Critical path (each arrow is a round trip that must wait for the one before):
+people/me -> user by CI id (org reads in parallel) -> Desktop Profile, site, teams, dial plans
+(in parallel) -> preflight (local) -> subscribe -> WebSocket + Welcome -> login -> outcome ->
+state change -> outcome. A login POST is never repeated blindly: after an ambiguous failure the
+flow first waits out the attempt's outcome window on the open socket, then asks the service for
+the session (reload); a second login goes out only when the service says not logged in. A
+session the flow finds rather than creates is compared with the plan and reported as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from wxcc_desk.api import agents
+from wxcc_desk.api.config import AgentConfig, Team, load_agent_config
+from wxcc_desk.api.identity import Identity, get_me
+from wxcc_desk.api.notifications import (
+    STATE_CHANGE,
+    STATION_LOGIN,
+    Envelope,
+    NotificationSocket,
+)
+from wxcc_desk.auth.credentials import StationCredentials
+from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.http.client import UncertainOutcome
+from wxcc_desk.station.errors import login_failure, state_failure
+from wxcc_desk.station.hold import hold_session
+from wxcc_desk.station.match import mismatches, team_name, used_station
+from wxcc_desk.station.model import SessionInfo, Station, StationEvent, StationSpec, session_from
+from wxcc_desk.station.preflight import LoginPlan, check_identity, check_token_org, preflight
+from wxcc_desk.station.record import save
+from wxcc_desk.station.socket import learn_session, logged_in, open_socket
+
+# Failures after which the login may or may not have been processed.
+_AMBIGUOUS = frozenset({"UNCERTAIN_OUTCOME", "OUTCOME_TIMEOUT"})
+
+
+@dataclass
+class LoginResult:
+    identity: Identity
+    session: SessionInfo
+    plan: LoginPlan
+    adopted: bool = False  # an existing session was taken over rather than a new login
+    warnings: list[str] = field(default_factory=list)
+
+
+async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, AgentConfig]:
+    st.step("checking who the token belongs to")
+    me = await get_me(st.http, st.identity_url)
+    check_identity(spec, me)
+    check_token_org(st.token_org, me)
+    st.step(f"token is {me.email}; loading the agent configuration")
+    config = await load_agent_config(st.http, st.api_url, me.org_id, me.ci_user_id)
+    return me, config
+
+
+async def login(
+    st: Station,
+    spec: StationSpec,
+    *,
+    hold: float | None = None,
+    remember: Callable[[StationCredentials], None] | None = None,
+    ready: Callable[[LoginResult], None] | None = None,
+) -> LoginResult:
+    """Preflight, subscribe, log in, apply the state, record the session; with `hold` keep it
+    until the duration ends (0 = until interrupted), delivering events to `st.on_event`.
+    `remember` stores the station credentials the session really uses; its failure is a
+    warning, not a failed login. `ready` gets the result as soon as the login succeeded, before
+    any hold: `login --hold` shows it first, whatever ends the hold later."""
+    me, config = await gather_config(st, spec)
+    plan = preflight(spec, config)
+    st.step("preflight passed; subscribing to notifications")
+    async with open_socket(st, allow_multi_login=False, force=spec.takeover) as sock:
+        data, adopted = await _sign_in(st, sock, spec, plan, config.teams)
+        found = session_from(data, team_name(found_team(data), config.teams))
+        # Recorded before the state change: if that fails, the station is still signed in.
+        _record(st, me, found)
+        warnings = _takeover_warnings(found, plan, config.teams) if adopted else []
+        session = await _apply_state(st, sock, plan, data, config)
+        result = LoginResult(me, session, plan, adopted=adopted, warnings=warnings)
+        if remember is not None:
+            _remember(remember, result)
+        if ready is not None:
+            ready(result)
+        if hold is not None:
+            st.on_event(
+                StationEvent(
+                    "logged_in",
+                    f"signed in ({result.session.state_label}); holding the session",
+                    {
+                        "session_id": result.session.session_id,
+                        "state": result.session.sub_status,
+                        "adopted": result.adopted,
+                    },
+                    time.time(),
+                )
+            )
+            await hold_session(st, sock, hold)
+    return result
+
+
+def found_team(data: dict[str, object]) -> str:
+    return str(data.get("teamId") or "")
+
+
+def _takeover_warnings(session: SessionInfo, plan: LoginPlan, teams: Sequence[Team]) -> list[str]:
+    """--takeover adopts the session as it is; say so when it is not what the profile asks."""
+    diff = mismatches(session, plan, teams)
+    if not diff:
+        return []
+    return [
+        "the session taken over differs from the profile: it uses "
+        + ", ".join(diff)
+        + "; calls reach that station. To use the profile's values, run `wxcc-desk logout` "
+        "and log in again"
+    ]
+
+
+def _remember(remember: Callable[[StationCredentials], None], result: LoginResult) -> None:
+    used = used_station(result.session)
+    if used is None:
+        result.warnings.append(
+            "the station credentials were not saved: the session's device type "
+            f"{result.session.device_type or '(none)'} is not one wxcc-desk knows"
+        )
+        return
+    try:
+        remember(used)
+    except WxccError as err:
+        result.warnings.append(f"the station credentials were not saved: {err.message}")
+
+
+def _record(st: Station, me: Identity, session: SessionInfo) -> None:
+    save(
+        st.state_dir,
+        st.name,
+        user=me.email,
+        session=session,
+        run_id=st.tracker.run_id,
+        tracking_ids=st.tracker.received,
+    )
+
+
+async def _sign_in(
+    st: Station, sock: NotificationSocket, spec: StationSpec, plan: LoginPlan, teams: Sequence[Team]
+) -> tuple[dict[str, object], bool]:
+    """The login data, and whether an existing session was adopted (--takeover)."""
+    if spec.takeover:
+        env = await learn_session(st, sock)
+        if logged_in(env):
+            st.step("took over the existing station session")
+            return env.data, True
+    return await _send_login(st, sock, plan, teams), False
+
+
+async def _send_login(
+    st: Station, sock: NotificationSocket, plan: LoginPlan, teams: Sequence[Team]
+) -> dict[str, object]:
+    """One login. After an ambiguous failure the first attempt settles first (its outcome, else
+    the session); a second login only when the service says the station is not signed in."""
+    for attempt in (1, 2):
+        st.step("signing the station in" + (" (retry)" if attempt > 1 else ""))
+        since = sock.cursor
+        ids: list[str] = []
+        try:
+            ids = await agents.login(st.http, st.api_url, plan.request)
+            env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
+        except AuthError as err:
+            raise _role_hint(err, plan) from None
+        except NetworkError as err:
+            if err.code not in _AMBIGUOUS:
+                raise  # not sent, rate limited or the socket lost: nothing to settle here
+            settled = await _settle(st, sock, plan, teams, since=since, err=err)
+            if settled is None:
+                if attempt > 1:
+                    raise
+                continue
+            env = settled
+        if env.kind in STATION_LOGIN.failure:
+            error = login_failure(env, plan).with_tracking(*ids)
+            if error.code == "ALREADY_LOGGED_IN":
+                await _describe_existing(st, sock, error)
+            raise error
+        return env.data
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _settle(
+    st: Station,
+    sock: NotificationSocket,
+    plan: LoginPlan,
+    teams: Sequence[Team],
+    *,
+    since: int,
+    err: NetworkError,
+) -> Envelope | None:
+    """After an ambiguous login: its StationLogin outcome, else the session when it is the one
+    planned; None when the service says not logged in. Anything else raises."""
+    if err.code != "OUTCOME_TIMEOUT":
+        # The request may still be processed: its outcome can come for a whole outcome window.
+        st.step(f"outcome unknown ({err.code}); waiting for the first attempt's outcome")
+        try:
+            return await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
+        except NetworkError as late:
+            if late.code != "OUTCOME_TIMEOUT":
+                raise
+    st.step("no station login outcome; asking the service for the session")
+    try:
+        probe = await learn_session(st, sock)
+    except NetworkError as lost:
+        raise _uncertain(err, lost) from None
+    if not logged_in(probe):
+        return None
+    diff = mismatches(session_from(probe.data), plan, teams)
+    if diff:
+        raise RejectedError(
+            "the station login's outcome was lost, and the service shows a station session "
+            f"other than the one asked for: it uses {', '.join(diff)}; another sign-in holds "
+            "the station",
+            hint="run `wxcc-desk logout` and log in again, or `wxcc-desk login --takeover` to "
+            "adopt that session as it is",
+            code="ALREADY_LOGGED_IN",
+            tracking_ids=[*err.tracking_ids, *filter(None, [probe.tracking_id])],
+        )
+    return probe
+
+
+def _uncertain(err: NetworkError, lost: NetworkError) -> UncertainOutcome:
+    return UncertainOutcome(
+        f"the station login may or may not have worked ({err.message}), and the session could "
+        f"not be learned ({lost.message})",
+        hint="run `wxcc-desk status` to see whether the station is signed in before logging in "
+        "again (another login now could sign in twice)",
+        tracking_ids=[*err.tracking_ids, *lost.tracking_ids],
+    )
+
+
+def _role_hint(err: AuthError, plan: LoginPlan) -> AuthError:
+    """A 403 that names a role is about the user's roles, not the token's scopes."""
+    if err.code == "FORBIDDEN" and "role" in err.message.lower():
+        err.code = "ROLE_NOT_ALLOWED"
+        err.hint = (
+            f"the login asks for roles {', '.join(plan.request.roles)}: set `role` in the "
+            "profile to one the user has, or ask an admin to grant it (Control Hub > Contact "
+            "Center > Users > the user > User Profile)"
+        )
+    return err
+
+
+async def _describe_existing(st: Station, sock: NotificationSocket, error: WxccError) -> None:
+    """Say which session is in the way (team, number, since when): worth one more round trip."""
+    try:
+        env = await learn_session(st, sock)
+    except WxccError:
+        return
+    if logged_in(env):
+        s = session_from(env.data)
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(s.since_ms / 1000))
+        error.message += (
+            f"; that session uses {s.device_type} {s.dial_number}, team id "
+            f"{s.team_id}, {s.state_label} since {since}"
+        )
+
+
+async def _apply_state(
+    st: Station,
+    sock: NotificationSocket,
+    plan: LoginPlan,
+    data: dict[str, object],
+    config: AgentConfig,
+) -> SessionInfo:
+    want_aux = plan.aux_code.id if plan.aux_code else agents.AVAILABLE_AUX_CODE
+    if plan.after_state == "Idle" and plan.aux_code is None:
+        want_aux = str(data.get("auxCodeId") or "")
+    already = data.get("subStatus") == plan.after_state and data.get("auxCodeId") == want_aux
+    if not already and want_aux:
+        st.step(f"setting the state to {plan.after_state}")
+        since = sock.cursor
+        ids = await agents.set_state(st.http, st.api_url, plan.after_state, want_aux)
+        env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
+        if env.kind in STATE_CHANGE.failure:
+            raise state_failure(env).with_tracking(*ids)
+        data = {**data, **{k: v for k, v in env.data.items() if v not in (None, "")}}
+    idle = config.idle_code(str(data.get("auxCodeId") or "")) if data.get("auxCodeId") else None
+    team = team_name(found_team(data), config.teams)
+    return session_from(dict(data), team, idle.name if idle else "")
