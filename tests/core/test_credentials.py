@@ -20,8 +20,9 @@ from wxcc_desk.auth.credentials import (
     store_tokens,
     with_remembered,
 )
+from wxcc_desk.auth.tokenform import BadToken
 from wxcc_desk.core.context import AppContext
-from wxcc_desk.core.errors import AuthError, ExitCode, UsageError
+from wxcc_desk.core.errors import AuthError, ExitCode
 from wxcc_desk.core.keystore import SERVICE
 from wxcc_desk.profiles.load import Profile, load_profile
 
@@ -57,9 +58,10 @@ def test_order_stdin_then_env_then_keyring() -> None:
 
 
 @pytest.mark.parametrize("bad", ["", "   \n", "two words"])
-def test_bad_stdin_token_is_a_usage_error(bad: str) -> None:
-    with pytest.raises(UsageError, match="--with-token"):
+def test_bad_stdin_token_is_a_configuration_error(bad: str) -> None:
+    with pytest.raises(BadToken, match="--with-token") as info:
         resolve_tokens(profile(), ctx(), bad)
+    assert info.value.exit_code == ExitCode.CONFIG
 
 
 def test_nothing_found_names_the_fixes() -> None:

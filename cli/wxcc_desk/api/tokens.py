@@ -88,6 +88,15 @@ def _token_set(body: dict[str, Any], source: TokenSource, previous: TokenSet | N
     refresh = body.get("refresh_token")
     register_secret(access)
     register_secret(refresh if isinstance(refresh, str) else None)
+    from wxcc_desk.auth.tokenform import token_problem
+
+    problem = token_problem(access)
+    if problem:  # it could not go into a header: say so, never show it
+        raise NetworkError(
+            f"the identity service answered with an access token that {problem}",
+            hint="try again in a minute; if it persists, the identity URL may not be Webex's",
+            code="BAD_RESPONSE",
+        )
     keep = previous.refresh if previous else None  # a refresh answer may omit it: keep the old
     return TokenSet(
         access=access,

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from wxcc_desk.core.errors import AuthError, UsageError
+from wxcc_desk.auth.tokenform import check_token
+from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.keystore import KeystoreUnavailable
 from wxcc_desk.core.redact import mask, register_secret
 
@@ -100,17 +101,13 @@ def _hint_login(profile: Profile) -> str:
 
 
 def clean_token(raw: str, where: str) -> str:
-    """A token as pasted: surrounding space and a `Bearer ` prefix removed; one word."""
-    token = raw.strip()
+    """A token as pasted: surrounding space and a `Bearer ` prefix removed; then it must be one
+    printable-ASCII word (`tokenform.check_token`: exit 3, nothing of it shown)."""
+    register_secret(raw)
+    token = raw.strip(" \t\r\n")
     if token.lower().startswith("bearer "):
-        token = token[7:].strip()
-    register_secret(token)
-    if not token or any(ch.isspace() for ch in token):
-        raise UsageError(
-            f"the token from {where} is empty or not one word",
-            hint="pass exactly one access token (e.g. `wxcc-desk login --with-token < token.txt`)",
-        )
-    return token
+        token = token[7:].strip(" \t\r\n")
+    return check_token(token, where)
 
 
 def resolve_tokens(profile: Profile, actx: AppContext, stdin_token: str | None) -> TokenSet:
@@ -149,6 +146,7 @@ def load_stored_tokens(profile: Profile, actx: AppContext) -> TokenSet | None:
     access = doc.get("access_token")
     if not isinstance(access, str) or not access:
         return None
+    check_token(access, "the keyring", hint=_hint_login(profile))
     refresh = doc.get("refresh_token")
     return TokenSet(
         access=access,

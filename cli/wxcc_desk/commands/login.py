@@ -50,6 +50,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         raise UsageError("--duration only applies with --hold", hint="add --hold")
     if web and with_token:
         raise UsageError("--web and --with-token are two ways to get a token; pick one")
+    from wxcc_desk.auth.tokenform import read_stdin_token
     from wxcc_desk.render import station as render
     from wxcc_desk.station.login import LoginResult
     from wxcc_desk.station.run import LoginOptions, run_login
@@ -57,7 +58,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     overrides = {"team": team, "telephony.number": dial_number}
     opts = LoginOptions(
         profile=profile,
-        stdin_token=sys.stdin.read() if with_token else None,
+        stdin_token=read_stdin_token(sys.stdin) if with_token else None,
         takeover=takeover,
         hold=(duration or 0.0) if hold else None,
         overrides={k: v for k, v in overrides.items() if v is not None},

@@ -33,10 +33,32 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 
 
 def register_secret(value: str | None) -> None:
-    """Remember a secret so `scrub` removes it wherever it appears; short values are ignored."""
-    if value and len(value) >= 8:
-        with _lock:
-            _secrets.add(value)
+    """Remember a secret so `scrub` removes it wherever it appears; short values are ignored.
+
+    What gets printed is not always the value itself: an exception or `printable_line` may show
+    it escaped (`\\x00`, `\\ufeff`, a bytes repr), and text may be cut at a control character.
+    Each of those forms is remembered too, and so is every run of printable characters between
+    control characters or whitespace, so redaction holds whatever bytes the secret carries."""
+    if not value or len(value) < 8:
+        return
+    forms = {f for f in _printed_forms(value) if len(f) >= 8}
+    with _lock:
+        _secrets.update(forms)
+
+
+def _printed_forms(value: str) -> set[str]:
+    forms = {value, value.strip()}
+    if all("!" <= ch <= "~" for ch in value):  # one printable-ASCII word prints as it is
+        return forms
+    escaped = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value)
+    raw = value.encode("utf-8", "surrogateescape" if _has_surrogates(value) else "strict")
+    forms |= {escaped, repr(value)[1:-1], repr(raw)[2:-1], raw.decode("latin-1")}
+    forms.update(re.split(r"[^\x21-\x7e]+", value))  # the pieces of it that print as they are
+    return forms
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 def mask(token: str | None) -> str:
