@@ -38,7 +38,7 @@ def register_secret(value: str | None) -> None:
     What gets printed is not always the value itself: an exception or `printable_line` may show
     it escaped (`\\x00`, `\\ufeff`, a bytes repr), and text may be cut at a control character.
     Each of those forms is remembered too, and so is every run of printable characters between
-    control characters or whitespace, so redaction holds whatever bytes the secret carries."""
+    control characters in a one-word secret, so redaction holds whatever bytes it carries."""
     if not value or len(value) < 8:
         return
     forms = {f for f in _printed_forms(value) if len(f) >= 8}
@@ -53,7 +53,8 @@ def _printed_forms(value: str) -> set[str]:
     escaped = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value)
     raw = value.encode("utf-8", "surrogateescape" if _has_surrogates(value) else "strict")
     forms |= {escaped, repr(value)[1:-1], repr(raw)[2:-1], raw.decode("latin-1")}
-    forms.update(re.split(r"[^\x21-\x7e]+", value))  # the pieces of it that print as they are
+    if " " not in value:  # a token-like value (not a document of words): its printable pieces
+        forms.update(re.split(r"[^\x21-\x7e]+", value))
     return forms
 
 
