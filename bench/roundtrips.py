@@ -17,16 +17,20 @@ from bench.paths import Path, critical_path
 
 LATENCY_MS = 50
 
-# Login's critical path as the code is written (station_login.login, api.config.load_agent_config,
-# station_socket.connect): `||` runs in parallel, each entry waits for the one before. The sandbox
-# profile's user starts Idle with the default idle code, which is the state the profile asks for,
-# so no state change (and no state outcome) follows the login.
+# Login's critical path as the code is written (station/login.py, station/adopt.py,
+# api/config.load_agent_config, station/socket.connect): `||` runs in parallel, each entry waits
+# for the one before. After people/me, two chains run side by side: the configuration reads
+# (user by CI id || organization || org settings || tenant config || idle codes, then Desktop
+# Profile || site || teams || dial plans: two round trips) and the session probe the SDK's
+# register() makes (subscribe, WebSocket + Welcome, reload, its outcome: four). The login waits
+# for the longer one. The sandbox profile's user starts Idle with the default idle code, which
+# is the state the profile asks for, so no state change (and no state outcome) follows.
 LOGIN_PATH = (
     "GET people/me",
-    "user by CI id || organization || org settings || tenant config || idle codes",
-    "Desktop Profile || site || teams || dial plans",
-    "POST subscribe",
-    "WebSocket upgrade + Welcome",
+    "POST subscribe (beside it: user by CI id || org reads)",
+    "WebSocket upgrade + Welcome (beside it: Desktop Profile || site || teams || dial plans)",
+    "POST reload",
+    "AgentReloginSuccess/Failed outcome event",
     "POST login",
     "StationLogin outcome event",
 )

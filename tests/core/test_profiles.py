@@ -243,3 +243,11 @@ def test_ssl_context_follows_the_trust_choice(tmp_path: Path) -> None:
     assert isinstance(load_profile(str(path), env={}).tls.ssl_context(), ssl.SSLContext)
     plain = load_profile(str(write(tmp_path, MINIMAL, "plain")), env={})
     assert isinstance(plain.tls.ssl_context(), ssl.SSLContext)
+
+
+def test_every_region_of_the_sdk_host_map_is_accepted(tmp_path: Path) -> None:
+    # The SDK's host map lists api.wxcc-<dc>.cisco.com for these, India (in1) included.
+    for region in ("us1", "eu1", "eu2", "anz1", "ca1", "jp1", "sg1", "in1"):
+        write(tmp_path, MINIMAL.replace("eu1", region), region)
+        profile = load_profile(str(tmp_path / f"{region}.yaml"), env={})
+        assert profile.api_url == f"https://api.wxcc-{region}.cisco.com"

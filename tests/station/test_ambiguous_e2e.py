@@ -24,31 +24,33 @@ def test_login_answer_lost_to_a_read_timeout_waits_for_its_outcome(
     make_sandbox: MakeSandbox,
 ) -> None:
     # The service answers (and processes) the login after the client gave up on the request:
-    # the outcome still arrives on the socket, so no reload and no second login are sent.
+    # the outcome still arrives on the socket, so no second reload and no second login are sent
+    # (the one reload is the session probe every login makes before it sends anything).
     sb = make_sandbox(faults=[f"latency=1500,path={LOGIN},times=1"])
     res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_REQUEST": "1"})
     assert res.code == 0, res.err
     assert _count(sb, "POST", LOGIN) == 1
-    assert _count(sb, "POST", "/v1/agents/reload") == 0
+    assert _count(sb, "POST", "/v1/agents/reload") == 1
     assert "waiting for the first attempt's outcome" in res.err
     (session,) = sb.sessions()["sessions"]
     assert res.json()["session"]["session_id"] == session["session_id"]
 
 
-def test_lost_outcome_with_another_session_in_place_is_refused_not_claimed(
+def test_another_station_in_place_is_refused_before_any_login(
     make_sandbox: MakeSandbox,
 ) -> None:
+    # The session probe before the login finds the first run's station: refused, naming both,
+    # and no second login is sent (before adoption, the login went out and was refused).
     sb = make_sandbox()
     assert run_cli(sb, "login", "-p", PROFILE).code == 0  # Support, +14085550100
-    sb.add_fault("ws-withhold=AgentStationLoginFailed")
-    env = {**OTHER_STATION, "WXCC_TIMEOUT_OUTCOME": "0.5"}
-    res = run_cli(sb, "login", "-p", PROFILE, "--json", env=env)
+    res = run_cli(sb, "login", "-p", PROFILE, "--json", env=OTHER_STATION)
     assert res.code == 1, res.out
     err = res.json()["error"]
     assert err["code"] == "ALREADY_LOGGED_IN"
     assert "+14085550100" in err["message"] and "+14085550199" in err["message"]
     assert "Support" in err["message"] and "Sales" in err["message"]
-    assert _count(sb, "POST", LOGIN) == 2  # the first run's and this run's one attempt
+    assert f"--takeover -p {PROFILE}" in err["hint"]
+    assert _count(sb, "POST", LOGIN) == 1  # the first run's only
     (session,) = sb.sessions()["sessions"]
     assert session["dial_number"] == "+14085550100"
 
@@ -56,7 +58,9 @@ def test_lost_outcome_with_another_session_in_place_is_refused_not_claimed(
 def test_unknown_session_after_an_ambiguous_failure_is_uncertain_not_a_second_login(
     make_sandbox: MakeSandbox,
 ) -> None:
-    sb = make_sandbox(faults=[f"error=503,path={LOGIN},times=1", "ws-withhold=AgentReloginFailed"])
+    # The session probe's reload is answered; the one after the ambiguous login is not.
+    faults = [f"error=503,path={LOGIN},times=1", "ws-withhold=AgentReloginFailed,after=1"]
+    sb = make_sandbox(faults=faults)
     res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.3"})
     assert res.code == 5
     err = res.json()["error"]

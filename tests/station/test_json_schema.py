@@ -28,6 +28,7 @@ def test_login_status_logout_and_error_keys(cli: Cli) -> None:
         "user",
         "org_id",
         "adopted",
+        "already_signed_in",
         "session",
         "warnings",
         "dial_number_notes",

@@ -68,7 +68,16 @@ def test_every_request_matches_the_published_specs(cli: Cli, sandbox: SandboxHan
     assert len(sockets) == 3  # login, status, logout: one socket each
     assert all("authorization" not in {k.lower() for k in r.headers} for r in sockets)
     assert _paths(sandbox, "POST", "/v1/agents/login") == 1
-    assert _paths(sandbox, "PUT", "/v1/agents/logout") == 1
+    # As the SDK sends them (issue: POST logout, `{}` reload); PUT only after a 404/405.
+    assert _paths(sandbox, "POST", "/v1/agents/logout") == 1
+    assert _paths(sandbox, "PUT", "/v1/agents/logout") == 0
+    reloads = [r for r in sandbox.requests if r.path == "/v1/agents/reload"]
+    assert len(reloads) == 3 and all(r.raw_body == b"{}" for r in reloads)
+    (login,) = [r for r in sandbox.requests if r.path == "/v1/agents/login"]
+    assert login.body["deviceId"] == login.body["dialNumber"] == "+14085550100"
+    assert {"teamName": "", "siteId": "", "auxCodeId": "", "usesOtherDN": False}.items() <= (
+        login.body.items()
+    )
 
 
 def test_table_output_and_after_login_state(cli: Cli, sandbox: SandboxHandle) -> None:
@@ -100,16 +109,25 @@ def test_unknown_idle_code_fails_before_sending(cli: Cli, sandbox: SandboxHandle
 
 def test_already_logged_in_then_takeover(cli: Cli, sandbox: SandboxHandle) -> None:
     assert cli("login").code == 0
-    second = cli("login", "--json")
-    assert second.code == 1
-    err = second.json()["error"]
-    assert err["code"] == "ALREADY_LOGGED_IN" and "--takeover" in err["hint"]
-    assert "that session uses AGENT_DN +14085550100" in err["message"]
-    assert second.json()["run_id"] in second.err
-    took = cli("login", "--takeover", "--json")
+    # The same station again: adopted as the SDK's register() does, no second login.
+    same = cli("login", "--json", env={"WXCC_AFTER_LOGIN": "available"})
+    assert same.code == 0, same.err
+    assert same.json()["already_signed_in"] is True and same.json()["adopted"] is False
+    assert "already signed in" in same.err
+    assert same.json()["session"]["state"] == "Available"  # the profile's state, applied
+    assert _paths(sandbox, "POST", "/v1/agents/login") == 1
+    # Another station: refused before any login, naming both, the fix naming the profile.
+    other = cli("login", "--json", env={"WXCC_DIAL_NUMBER": "+14085550199"})
+    assert other.code == 1
+    err = other.json()["error"]
+    assert err["code"] == "ALREADY_LOGGED_IN" and "--takeover -p " in err["hint"]
+    assert "+14085550100 (asked: +14085550199)" in err["message"]
+    assert other.json()["run_id"] in other.err
+    took = cli("login", "--takeover", "--json", env={"WXCC_DIAL_NUMBER": "+14085550199"})
     assert took.code == 0, took.err
     assert took.json()["adopted"] is True
-    assert _paths(sandbox, "POST", "/v1/agents/login") == 2  # the takeover sent none
+    assert any("differs from the profile" in w for w in took.json()["warnings"])
+    assert _paths(sandbox, "POST", "/v1/agents/login") == 1  # adoption and takeover sent none
 
 
 def test_duplicate_location_names_the_number_and_the_fix(cli: Cli) -> None:

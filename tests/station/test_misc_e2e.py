@@ -43,7 +43,7 @@ def test_every_outcome_withheld_is_bounded(make_sandbox: MakeSandbox) -> None:
         faults=[
             "ws-withhold=StationLogin",
             "ws-withhold=AgentReloginSuccess",
-            "ws-withhold=AgentReloginFailed",
+            "ws-withhold=AgentReloginFailed,after=1",
         ]
     )
     res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.4"})
@@ -51,6 +51,16 @@ def test_every_outcome_withheld_is_bounded(make_sandbox: MakeSandbox) -> None:
     # the login's outcome and the session both unknown: said so, and never a second login
     assert res.json()["error"]["code"] == "UNCERTAIN_OUTCOME"
     assert sum(1 for r in sb.requests if r.path == "/v1/agents/login") == 1
+
+
+def test_no_answer_to_the_session_probe_sends_no_login(make_sandbox: MakeSandbox) -> None:
+    # As the SDK's register() fails when its relogin does: unknown session, no login.
+    sb = make_sandbox(faults=["ws-withhold=AgentReloginFailed"])
+    res = run_cli(sb, "login", "-p", PROFILE, "--json", env={"WXCC_TIMEOUT_OUTCOME": "0.3"})
+    assert res.code == 5
+    err = res.json()["error"]
+    assert err["code"] == "OUTCOME_TIMEOUT" and "login was not sent" in err["message"]
+    assert sum(1 for r in sb.requests if r.path == "/v1/agents/login") == 0
 
 
 def test_concurrent_runs_keep_the_session_record_whole(sandbox: SandboxHandle) -> None:

@@ -18,7 +18,9 @@ def test_real_token_never_written(sandbox: SandboxHandle, isolated_home: Path) -
     token = sandbox.token("sam@example.com")
     runs = [
         run_cli(sandbox, "-v", "login", "-p", PROFILE, "--json"),
-        run_cli(sandbox, "-v", "login", "-p", PROFILE),  # already logged in: an error path
+        run_cli(  # signed in with another station: an error path
+            sandbox, "-v", "login", "-p", PROFILE, env={"WXCC_DIAL_NUMBER": "+14085550199"}
+        ),
         run_cli(sandbox, "-v", "status", "-p", PROFILE, "--json"),
         run_cli(sandbox, "-v", "status", "-p", PROFILE),
         run_cli(

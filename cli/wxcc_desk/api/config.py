@@ -65,6 +65,8 @@ class AgentConfig:
     teams: tuple[Team, ...]
     idle_codes: tuple[AuxCode, ...]
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # tenant-configuration `lostConnectionRecoveryTimeout` (ms); 0 when the tenant has none
+    lost_connection_recovery_ms: int = 0
 
     def idle_code(self, name_or_id: str | None) -> AuxCode | None:
         """The named (case-insensitive) or id'd idle code; None asks for the tenant default."""
@@ -277,7 +279,15 @@ def assemble(org_id: str, ci_user_id: str, raw: dict[str, Any]) -> AgentConfig:
         teams=tuple(_team(t) for t in raw["teams"]),
         idle_codes=_idle_codes(raw["auxiliaryCodes"], profile),
         raw=raw,
+        lost_connection_recovery_ms=_whole(tenant.get("lostConnectionRecoveryTimeout")),
     )
+
+
+def _whole(value: object) -> int:
+    """A positive whole number from JSON, else 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return int(value) if value > 0 else 0
 
 
 def default_dn(user: Json) -> str:

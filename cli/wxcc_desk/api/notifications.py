@@ -168,8 +168,11 @@ class Expect:
 STATION_LOGIN = Expect.of("StationLogin", "AgentStationLoginSuccess", "AgentStationLoginFailed")
 LOGOUT = Expect.of("Logout", "AgentLogoutSuccess", "AgentLogoutFailed")
 STATE_CHANGE = Expect.of("AgentStateChange", "AgentStateChangeSuccess", "AgentStateChangeFailed")
-RELOGIN = Expect.of(
-    ("AgentReloginSuccess", "AgentReloginFailed"), "AgentReloginSuccess", "AgentReloginFailed"
+# `services/agent/index.ts` reload binds success on outer and inner type each being either
+# `AgentReloginSuccess` or `AgentChannelReloginSuccess`; failure on `AgentReloginFailed`.
+RELOGIN_SUCCESS = frozenset({"AgentReloginSuccess", "AgentChannelReloginSuccess"})
+RELOGIN = Expect(
+    RELOGIN_SUCCESS | {"AgentReloginFailed"}, RELOGIN_SUCCESS, frozenset({"AgentReloginFailed"})
 )
 
 

@@ -22,6 +22,7 @@ REGION_WORDS = {
     "ca1": ("ca1", "canada"),
     "jp1": ("jp1", "japan"),
     "sg1": ("sg1", "singapore"),
+    "in1": ("in1", "india"),
 }
 
 

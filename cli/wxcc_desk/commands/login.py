@@ -19,6 +19,8 @@ _H = {
     "json": "Print JSON (schema wxcc-desk/login/v1; --hold events as wxcc-desk/event/v1 lines).",
     "team": "Team name or id (overrides the profile).",
     "number": "Dial number or extension (overrides the profile).",
+    "available": "Make the agent Available after login (overrides after_login.state); the "
+    "only way a `desktop` (WebRTC) login is made Available, as this tool has no audio path.",
 }
 
 
@@ -34,12 +36,16 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     ] = None,
     team: Annotated[str | None, typer.Option("--team", help=_H["team"])] = None,
     dial_number: Annotated[str | None, typer.Option("--dial-number", help=_H["number"])] = None,
+    available: Annotated[bool, typer.Option("--available", help=_H["available"])] = False,
     json_out: Annotated[bool, typer.Option("--json", help=_H["json"])] = False,
 ) -> None:
     """Sign the station in: check the token's user, load the agent configuration, run preflight
     checks (role, telephony option, WebRTC, team, dial number), then subscribe, log in, wait for
-    the outcome and apply the profile's state. Without --hold the station stays signed in after
-    the command exits (see README: "When wxcc-desk exits").
+    the outcome and apply the profile's state. A station already signed in as the profile asks
+    is adopted (no second login); one signed in elsewhere is refused unless --takeover. A
+    `desktop` login stays Idle unless --available: wxcc-desk has no WebRTC audio path. Without
+    --hold the station stays signed in after the command exits (see README: "When wxcc-desk
+    exits").
 
     Example: wxcc-desk login -p sandbox --hold --duration 60
     """
@@ -55,7 +61,11 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     from wxcc_desk.station.login import LoginResult
     from wxcc_desk.station.run import LoginOptions, run_login
 
-    overrides = {"team": team, "telephony.number": dial_number}
+    overrides = {
+        "team": team,
+        "telephony.number": dial_number,
+        "after_login.state": "available" if available else None,
+    }
     opts = LoginOptions(
         profile=profile,
         stdin_token=read_stdin_token(sys.stdin) if with_token else None,
@@ -63,6 +73,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         hold=(duration or 0.0) if hold else None,
         overrides={k: v for k, v in overrides.items() if v is not None},
         web=web,
+        available=available,
     )
 
     def show(result: LoginResult) -> None:

@@ -48,7 +48,8 @@ def build(name: str, path: Path, checked: Checked, shown: str) -> Profile:
     api_url = r.get("api_url") or (region_api_url(region) if region else None)
     if api_url is None:
         raise r.missing(
-            "region", "add `region: us1` (us1, eu1, eu2, anz1, ca1, jp1, sg1) or `api_url: URL`"
+            "region",
+            "add `region: us1` (us1, eu1, eu2, anz1, ca1, jp1, sg1, in1) or `api_url: URL`",
         )
     user = r.get("user")
     if user is None:

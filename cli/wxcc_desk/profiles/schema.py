@@ -21,7 +21,8 @@ AfterLoginState = Literal["idle", "available"]
 MultiLogin = Literal["fail", "takeover"]
 Trust = Literal["certifi", "os", "bundle"]
 
-REGIONS = ("us1", "eu1", "eu2", "anz1", "ca1", "jp1", "sg1")
+# Every data centre in the SDK's host map (`api.wxcc-<region>.cisco.com`), India (in1) included.
+REGIONS = ("us1", "eu1", "eu2", "anz1", "ca1", "jp1", "sg1", "in1")
 ROLES: tuple[Role, ...] = ("agent", "supervisor", "supervisor_agent")
 TELEPHONY_OPTIONS: tuple[TelephonyOption, ...] = ("dial_number", "extension", "desktop")
 AFTER_LOGIN_STATES: tuple[AfterLoginState, ...] = ("idle", "available")

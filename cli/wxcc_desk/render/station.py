@@ -116,6 +116,7 @@ def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) 
         user=result.identity.email,
         org_id=result.identity.org_id,
         adopted=result.adopted,
+        already_signed_in=result.already,
         session=session_dict(result.session),
         warnings=result.warnings,
         dial_number_notes=list(result.plan.verdict.notes),
@@ -124,6 +125,8 @@ def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) 
 
 def login_table(result: LoginResult) -> str:
     head = "taken over" if result.adopted else "signed in"
+    if result.already:
+        head = "already signed in"
     return _table(
         [("station", head), ("user", result.identity.email), *_session_rows(result.session)]
     )

@@ -70,10 +70,12 @@ async def login(request: web.Request) -> web.Response:
         if role not in user.roles:
             raise ApiError(403, f"The user does not have the {role} role.", entity="cc_user")
     world = request.app[WORLD]
-    reason = st.login_failure(world, user, body)
+    reason = world.knobs.login_failure_reason or st.login_failure(world, user, body)
     if reason is None:
         session = st.start_session(world, user, body)
         data = {"type": "AgentStationLoginSuccess", **st.session_data(world, user, session)}
+        if world.knobs.sdk_shaped_events:
+            data = st.sdk_shaped(data, st.LOGIN_SUCCESS_FIELDS)
     else:
         data = st.failure_data("AgentStationLoginFailed", user, reason)
     deliver(world, [user.ci_user_id], envelope(world, "StationLogin", data, tracking_id(request)))
@@ -133,7 +135,8 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def reload(request: web.Request) -> web.Response:
-    # The spec defines no body and no 400 for reload: any body (the SDK sends {}) is ignored.
+    # The spec defines no body and no 400 for reload: any body (the SDK sends {}) is ignored;
+    # the request log keeps what came, so tests can check the client sends `{}`.
     user, _ = authenticate(request, "cjp:user")
     world = request.app[WORLD]
     session = world.sessions.get(user.ci_user_id)
@@ -141,8 +144,10 @@ async def reload(request: web.Request) -> web.Response:
         data = st.failure_data("AgentReloginFailed", user, st.AGENT_NOT_FOUND)
         outer = "AgentReloginFailed"
     else:
-        data = {"type": "AgentReloginSuccess", **st.session_data(world, user, session)}
-        outer = "AgentReloginSuccess"
+        outer = world.knobs.relogin_event  # AgentReloginSuccess or AgentChannelReloginSuccess
+        data = {"type": outer, **st.session_data(world, user, session)}
+        if world.knobs.sdk_shaped_events:
+            data = st.sdk_shaped(data, st.RELOGIN_SUCCESS_FIELDS)
     deliver(world, [user.ci_user_id], envelope(world, outer, data, tracking_id(request)))
     return accepted()
 

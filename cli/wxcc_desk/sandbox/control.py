@@ -206,6 +206,9 @@ async def mint_token(request: web.Request) -> web.Response:
     return web.json_response({"token": info.token, "email": user.email, "orgId": org_id})
 
 
+RELOGIN_EVENTS = ("AgentReloginSuccess", "AgentChannelReloginSuccess")
+
+
 async def websocket_knobs(request: web.Request) -> web.Response:
     world = request.app[WORLD]
     body = await _body(request)
@@ -216,6 +219,8 @@ async def websocket_knobs(request: web.Request) -> web.Response:
             raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; see docs/sandbox.md.")
         if key == "url_base" and value and not str(value).startswith(("ws://", "wss://")):
             raise ApiError(400, "url_base must start with ws:// or wss:// (or be empty).")
+        if key == "relogin_event" and value not in RELOGIN_EVENTS:
+            raise ApiError(400, f"relogin_event must be one of {', '.join(RELOGIN_EVENTS)}.")
         setattr(knobs, key, kind(value))
     return web.json_response(dataclasses.asdict(knobs))
 

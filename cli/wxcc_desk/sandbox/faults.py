@@ -1,4 +1,4 @@
-"""Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N][,retry-after=S]`.
+"""Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N][,after=N][,retry-after=S]`.
 
 Kinds (docs/sandbox.md has examples):
   error=CODE           answer CODE (4xx/5xx) with the spec's error body instead of the real answer
@@ -6,10 +6,13 @@ Kinds (docs/sandbox.md has examples):
   latency=MS           add MS milliseconds before answering
   ws-drop-after=N      close each notification WebSocket after N frames sent
   ws-withhold=EVENT    never send frames whose type or data.type is EVENT (e.g. Welcome)
+  ws-half-open=N       after N frames sent, a socket stays open but sends nothing more,
+                       server keepalives included (a half-open connection)
   status=LEVEL:NAME    status page: mark the component whose name contains NAME as
                        LEVEL (degraded, partial, major, maintenance)
 
-`retry-after=S` sets the `Retry-After` header (seconds) of an injected error; a 429 always
+`after=N` lets the first N matches through untouched (e.g. withhold only the second reload's
+answer). `retry-after=S` sets the `Retry-After` header (seconds) of an injected error; a 429 always
 carries one (default 1 s), as Webex's rate limiter does.
 """
 
@@ -20,8 +23,8 @@ import random
 from dataclasses import dataclass
 
 DEFAULT_RETRY_AFTER_S = 1
-OPTIONS = ("path", "method", "rate", "times", "retry-after")
-KINDS = ("error", "drop", "latency", "ws-drop-after", "ws-withhold", "status")
+OPTIONS = ("path", "method", "rate", "times", "after", "retry-after")
+KINDS = ("error", "drop", "latency", "ws-drop-after", "ws-withhold", "ws-half-open", "status")
 STATUS_LEVELS = {
     "degraded": "degraded_performance",
     "partial": "partial_outage",
@@ -42,6 +45,7 @@ class Fault:
     method: str = "*"
     rate: float = 1.0
     times: int | None = None
+    after: int = 0  # matches let through before the fault applies
     retry_after: int | None = None
     spec: str = ""
 
@@ -61,6 +65,9 @@ class Fault:
     def fire(self) -> bool:
         """Decide (by rate and remaining count) whether this fault applies to this request."""
         if self.times is not None and self.times <= 0:
+            return False
+        if self.after > 0:
+            self.after -= 1
             return False
         if self.rate < 1.0 and random.random() >= self.rate:
             return False
@@ -105,19 +112,24 @@ def _option(fault: Fault, part: str, spec: str) -> None:
                 raise ValueError(value)
         elif key == "times":
             fault.times = int(value)
+        elif key == "after":
+            fault.after = int(value)
+            if fault.after < 0:
+                raise ValueError(value)
         else:
             fault.retry_after = int(value)
             if fault.retry_after < 0:
                 raise ValueError(value)
     except ValueError:
         raise FaultError(
-            f"bad value for {key} in {spec!r} (rate 0..1, times and retry-after whole numbers)"
+            f"bad value for {key} in {spec!r} (rate 0..1; times, after and retry-after whole "
+            "numbers)"
         ) from None
 
 
 def _check_value(fault: Fault) -> None:
     kind, value = fault.kind, fault.value
-    if kind in ("error", "latency", "ws-drop-after"):
+    if kind in ("error", "latency", "ws-drop-after", "ws-half-open"):
         if not value.isdigit():
             raise FaultError(f"{kind} needs a number, e.g. {kind}=503 (got {fault.spec!r})")
         if kind == "error" and not 400 <= int(value) <= 599:

@@ -51,7 +51,7 @@ def _withheld(world: World, frame: dict[str, Any]) -> bool:
 
 async def send_frame(world: World, sub: Subscription, frame: dict[str, Any]) -> bool:
     ws = sub.ws
-    if ws is None or ws.closed or _withheld(world, frame):
+    if ws is None or ws.closed or sub.half_open or _withheld(world, frame):
         return False
     try:
         await ws.send_str(json.dumps(frame))
@@ -61,6 +61,10 @@ async def send_frame(world: World, sub: Subscription, frame: dict[str, Any]) -> 
     for fault in world.faults:
         if fault.kind == "ws-drop-after" and sub.frames_sent >= fault.int_value and fault.fire():
             _abort(sub)
+        if fault.kind == "ws-half-open" and sub.frames_sent >= fault.int_value and fault.fire():
+            # The socket stays open and keeps reading, but nothing more goes out, keepalives
+            # included: what a client sees of a half-open connection.
+            sub.half_open = True
     return True
 
 
@@ -191,6 +195,8 @@ async def _server_keepalives(world: World, sub: Subscription) -> None:
             await asyncio.sleep(world.knobs.server_keepalive_s)
             if sub.ws is None or sub.ws.closed:
                 return
+            if sub.half_open:
+                continue
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await sub.ws.send_str(json.dumps(KEEPALIVE))
 

@@ -44,8 +44,8 @@ def normalise_dn(dial_number: str) -> str:
 
 
 def dn_key(device_type: str, dial_number: str) -> str | None:
-    """The uniqueness key of a location; BROWSER logins have none."""
-    if device_type == "BROWSER":
+    """The uniqueness key of a location; BROWSER and device-less logins have none."""
+    if device_type in ("BROWSER", ""):
         return None
     prefix = "ext" if device_type == "EXTENSION" else "dn"
     return f"{prefix}:{normalise_dn(dial_number)}"
@@ -60,7 +60,7 @@ def login_failure(world: World, user: User, body: dict[str, Any]) -> str | None:
         team = tenant.teams.get(body["teamId"])
         if team is None or team.id not in user.team_ids or not team.active:
             return INVALID_TEAM
-    device = body["deviceType"] or "AGENT_DN"
+    device = login_device(body)
     profile = tenant.desktop_profiles.get(user.desktop_profile_id or "")
     if "agent" in body["roles"]:
         allowed = profile.login_voice_options if profile else []
@@ -75,8 +75,16 @@ def login_failure(world: World, user: User, body: dict[str, Any]) -> str | None:
     return None
 
 
+def login_device(body: dict[str, Any]) -> str:
+    """The login's device type; "" for a supervisor-only login that names none (the spec lets
+    a supervisor leave `deviceType` out). Otherwise an absent type reads as AGENT_DN."""
+    if not body["deviceType"] and body["roles"] == ["supervisor"]:
+        return ""
+    return str(body["deviceType"] or "AGENT_DN")
+
+
 def dial_number_ok(tenant: Tenant, user: User, device: str, dial_number: str) -> bool:
-    if device == "BROWSER":
+    if device in ("BROWSER", ""):  # WebRTC, or a supervisor without telephony: nothing to ring
         return True
     if device == "EXTENSION":
         return _EXTENSION.fullmatch(normalise_dn(dial_number)) is not None
@@ -97,7 +105,7 @@ def dial_number_ok(tenant: Tenant, user: User, device: str, dial_number: str) ->
 
 
 def start_session(world: World, user: User, body: dict[str, Any]) -> AgentSession:
-    device = body["deviceType"] or "AGENT_DN"
+    device = login_device(body)
     ts = now_ms()
     session = AgentSession(
         ci_user_id=user.ci_user_id,
@@ -106,7 +114,7 @@ def start_session(world: World, user: User, body: dict[str, Any]) -> AgentSessio
         dial_number=body["dialNumber"],
         dn_key=dn_key(device, body["dialNumber"]),
         device_type=device,
-        device_id=body["deviceId"] or body["dialNumber"],
+        device_id=body["deviceId"] or (body["dialNumber"] if device else ""),
         is_extension=body["isExtension"],
         roles=body["roles"],
         sub_status="Idle",
@@ -173,11 +181,32 @@ def session_data(world: World, user: User, session: AgentSession) -> dict[str, A
     }
 
 
+# The fields of the SDK's success types (`services/agent/types.ts`): StationLoginSuccess has
+# no deviceType, deviceId, dn or isExtension; ReloginSuccess has them all (some optional).
+LOGIN_SUCCESS_FIELDS = frozenset(
+    {
+        "eventType", "agentId", "trackingId", "auxCodeId", "teamId", "agentSessionId", "orgId",
+        "interactionIds", "status", "subStatus", "siteId", "lastIdleCodeChangeTimestamp",
+        "lastStateChangeTimestamp", "profileType", "channelsMap", "dialNumber", "roles",
+        "supervisorSessionId", "type",
+    }
+)  # fmt: skip
+RELOGIN_SUCCESS_FIELDS = LOGIN_SUCCESS_FIELDS - {"supervisorSessionId"} | {
+    "dn", "isExtension", "lastStateChangeReason", "deviceType", "deviceId",
+    "isEmergencyModalAlreadyDisplayed",
+}  # fmt: skip
+
+
+def sdk_shaped(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    """Only the fields the SDK's type declares (the `sdk_shaped_events` knob)."""
+    return {k: v for k, v in data.items() if k in fields}
+
+
 def failure_data(kind: str, user: User, reason: str, **extra: Any) -> dict[str, Any]:
     return {
         "type": kind,
         "agentId": user.ci_user_id,
-        "reasonCode": REASON_CODES[reason],
+        "reasonCode": REASON_CODES.get(reason, 1000),
         "reason": reason,
         **extra,
     }

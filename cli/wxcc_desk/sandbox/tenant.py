@@ -18,7 +18,7 @@ from wxcc_desk.sandbox.yamlmarks import TenantError, load_marked, read_text
 
 __all__ = ["TenantError", "default_tenant", "load_tenant", "parse_tenant"]
 
-_REGIONS = ("us1", "eu1", "eu2", "anz1", "jp1", "sg1", "ca1")
+_REGIONS = ("us1", "eu1", "eu2", "anz1", "jp1", "sg1", "ca1", "in1")
 _CLUSTERS = {"us1": "PF84", "eu1": "P0A1", "eu2": "PE93", "anz1": "PA02", "ca1": "PC81"}
 _DEFAULT_US = r"1[0-9]{3}[2-9][0-9]{6}([,]{1,10}[0-9]+){0,1}"
 _DEFAULT_OTHER = r"([0-9\s\-\+\(\)]{4,20})"

@@ -94,6 +94,7 @@ class Subscription:
     ws: web.WebSocketResponse | None = None
     connected: bool = False
     frames_sent: int = 0
+    half_open: bool = False  # a ws-half-open fault fired: the socket stays up, sends nothing
     taken_over: bool = False  # closed by a newer subscription: the agent does not go Idle
     transport: Any = None
 
@@ -126,6 +127,14 @@ class WsKnobs:
     # Where subscribe points the socket (`ws[s]://host:port`); "" = this server. Live WxCC
     # answers with a host other than the API's, so its DNS/TCP/TLS can fail on their own.
     url_base: str = ""
+    # What a successful reload is answered with: AgentReloginSuccess, or the channel variant
+    # the SDK also accepts (`services/agent/index.ts`), AgentChannelReloginSuccess.
+    relogin_event: str = "AgentReloginSuccess"
+    # Send success events with only the fields of the SDK's types (`services/agent/types.ts`):
+    # StationLoginSuccess then has no deviceType, deviceId, dn or isExtension.
+    sdk_shaped_events: bool = False
+    # Refuse every login with this reason ("" = the real rules), e.g. one no client knows.
+    login_failure_reason: str = ""
 
 
 @dataclass

@@ -14,6 +14,7 @@ DN_SETTINGS = (
     "Control Hub > Contact Center > Desktop Profiles > the profile > Dial Number Validation, "
     "and the tenant's dial number format (Tenant Settings)"
 )
+# Inferred reason strings (no public source shows them); kept for a clearer message only.
 ALREADY = {"AGENT_ALREADY_LOGGED_IN", "AGENT_SESSION_EXISTS", "DUPLICATE_LOGIN"}
 
 
@@ -64,9 +65,14 @@ def login_failure(env: Envelope, plan: LoginPlan) -> WxccError:
             code=reason,
             tracking_ids=_ids(env),
         )
+    # Anything else is shown as sent, with the SDK's generic advice (`getStationLoginErrorData`
+    # in the SDK's Utils: "An error occurred while logging in to the station"): no cause is
+    # guessed. The SDK itself names only DUPLICATE_LOCATION and INVALID_DIAL_NUMBER; the other
+    # reasons above are the sandbox's inferred ones (docs/sandbox.md).
     return RejectedError(
         f"station login failed: {reason}",
-        hint="run `wxcc-desk diagnose` for the cause",
+        hint="an error occurred while logging in to the station and the service gave no more "
+        "than the reason above; `wxcc-desk diagnose` checks the configuration",
         code=reason,
         tracking_ids=_ids(env),
     )

@@ -17,6 +17,7 @@ from wxcc_desk.api import notifications
 from wxcc_desk.api.notifications import Envelope, NotificationSocket
 from wxcc_desk.core.errors import NetworkError, NotLoggedInError, WxccError
 from wxcc_desk.station.model import Station, StationEvent
+from wxcc_desk.station.preflight import LoginPlan
 from wxcc_desk.station.socket import connect, learn_session, logged_in
 
 RECONNECT_TRIES = 4
@@ -27,7 +28,13 @@ def _event(st: Station, kind: str, text: str) -> None:
     st.on_event(StationEvent(kind, text, {}, time.time()))
 
 
-async def hold_session(st: Station, sock: NotificationSocket, duration: float) -> None:
+async def hold_session(
+    st: Station,
+    sock: NotificationSocket,
+    duration: float,
+    recovery: float | None = None,
+    plan: LoginPlan | None = None,
+) -> None:
     """Relay events until the duration ends (0 = until cancelled); Ctrl-C ends it cleanly."""
     stop_on_sigterm()  # first, so a signal sent once the step line shows is handled
     st.step("holding the session (keepalives every 4 s); interrupt to stop")

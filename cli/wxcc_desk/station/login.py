@@ -1,13 +1,14 @@
 """Station login.
 
 Critical path (each arrow is a round trip that must wait for the one before):
-people/me -> user by CI id (org reads in parallel) -> Desktop Profile, site, teams, dial plans
-(in parallel) -> preflight (local) -> subscribe -> WebSocket + Welcome -> login -> outcome ->
-state change -> outcome. A login POST is never repeated blindly: after an ambiguous failure the
-flow first waits out the attempt's outcome window on the open socket, then asks the service for
-the session (reload); a second login goes out only when the service says not logged in. A
-session the flow finds rather than creates is compared with the plan and reported as it is.
-"""
+people/me -> [user by CI id (org reads in parallel) -> Desktop Profile, site, teams, dial plans
+(in parallel) -> preflight (local)] beside [subscribe -> WebSocket + Welcome -> reload -> its
+outcome] (`station/adopt.py`) -> login -> outcome -> state change -> outcome. The reload is the
+SDK's `register()` relogin: a station already signed in as asked is adopted, not logged in
+again. A login POST is never repeated blindly: after an ambiguous failure the flow first waits
+out the attempt's outcome window on the open socket, then asks the service for the session
+(reload); a second login goes out only when the service says not logged in. A session the flow
+finds rather than creates is compared with the plan and reported as it is."""
 
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ from wxcc_desk.api.notifications import (
 from wxcc_desk.auth.credentials import StationCredentials
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
 from wxcc_desk.http.client import UncertainOutcome
+from wxcc_desk.station.adopt import adopt, from_request, open_for_login
 from wxcc_desk.station.errors import login_failure, state_failure
 from wxcc_desk.station.hold import hold_session
 from wxcc_desk.station.match import mismatches, team_name, used_station
 from wxcc_desk.station.model import SessionInfo, Station, StationEvent, StationSpec, session_from
-from wxcc_desk.station.preflight import LoginPlan, check_identity, check_token_org, preflight
+from wxcc_desk.station.preflight import LoginPlan, check_identity, check_token_org
 from wxcc_desk.station.record import save
-from wxcc_desk.station.socket import learn_session, logged_in, open_socket
+from wxcc_desk.station.socket import learn_session, logged_in
 
 # Failures after which the login may or may not have been processed.
 _AMBIGUOUS = frozenset({"UNCERTAIN_OUTCOME", "OUTCOME_TIMEOUT"})
@@ -44,15 +46,22 @@ class LoginResult:
     identity: Identity
     session: SessionInfo
     plan: LoginPlan
-    adopted: bool = False  # an existing session was taken over rather than a new login
+    adopted: bool = False  # an existing session was taken over (--takeover)
+    already: bool = False  # the station was already signed in as asked: no login was sent
     warnings: list[str] = field(default_factory=list)
 
 
-async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, AgentConfig]:
+async def whoami(st: Station, spec: StationSpec) -> Identity:
+    """people/me, and the checks that the token is the profile user's, of the right org."""
     st.step("checking who the token belongs to")
     me = await get_me(st.http, st.identity_url)
     check_identity(spec, me)
     check_token_org(st.token_org, me)
+    return me
+
+
+async def gather_config(st: Station, spec: StationSpec) -> tuple[Identity, AgentConfig]:
+    me = await whoami(st, spec)
     st.step(f"token is {me.email}; loading the agent configuration")
     config = await load_agent_config(st.http, st.api_url, me.org_id, me.ci_user_id)
     return me, config
@@ -66,22 +75,32 @@ async def login(
     remember: Callable[[StationCredentials], None] | None = None,
     ready: Callable[[LoginResult], None] | None = None,
 ) -> LoginResult:
-    """Preflight, subscribe, log in, apply the state, record the session; with `hold` keep it
-    until the duration ends (0 = until interrupted), delivering events to `st.on_event`.
-    `remember` stores the station credentials the session really uses; its failure is a
-    warning, not a failed login. `ready` gets the result as soon as the login succeeded, before
-    any hold: `login --hold` shows it first, whatever ends the hold later."""
-    me, config = await gather_config(st, spec)
-    plan = preflight(spec, config)
-    st.step("preflight passed; subscribing to notifications")
-    async with open_socket(st, allow_multi_login=False, force=spec.takeover) as sock:
-        data, adopted = await _sign_in(st, sock, spec, plan, config.teams)
+    """Preflight and the session probe, log in unless the station is already signed in as
+    asked, apply the state, record the session; with `hold` keep it until the duration ends
+    (0 = until interrupted), delivering events to `st.on_event`. `remember` stores the station
+    credentials the session really uses; its failure is a warning, not a failed login. `ready`
+    gets the result as soon as the login succeeded, before any hold: `login --hold` shows it
+    first, whatever ends the hold later."""
+    me = await whoami(st, spec)
+    st.step(f"token is {me.email}; loading the agent configuration and the station session")
+    opening = await open_for_login(st, me, spec)
+    config, plan, sock = opening.config, opening.plan, opening.sock
+    try:
+        warnings = list(plan.warnings)
+        if opening.signed_in:
+            warnings += adopt(st, spec, opening)
+            data, adopted = dict(opening.existing.data), True
+        else:
+            sent = await _send_login(st, sock, plan, config.teams)
+            data, adopted = from_request(plan, sent), False
         found = session_from(data, team_name(found_team(data), config.teams))
         # Recorded before the state change: if that fails, the station is still signed in.
         _record(st, me, found)
-        warnings = _takeover_warnings(found, plan, config.teams) if adopted else []
         session = await _apply_state(st, sock, plan, data, config)
-        result = LoginResult(me, session, plan, adopted=adopted, warnings=warnings)
+        result = LoginResult(
+            me, session, plan, adopted=adopted and spec.takeover, warnings=warnings,
+            already=adopted and not spec.takeover,
+        )  # fmt: skip
         if remember is not None:
             _remember(remember, result)
         if ready is not None:
@@ -99,25 +118,20 @@ async def login(
                     time.time(),
                 )
             )
-            await hold_session(st, sock, hold)
+            await hold_session(st, sock, hold, _recovery(config), plan)
+    finally:
+        await sock.close()
     return result
+
+
+def _recovery(config: AgentConfig) -> float | None:
+    """The tenant's `lostConnectionRecoveryTimeout` in seconds, None when it has none."""
+    ms = config.lost_connection_recovery_ms
+    return ms / 1000 if ms > 0 else None
 
 
 def found_team(data: dict[str, object]) -> str:
     return str(data.get("teamId") or "")
-
-
-def _takeover_warnings(session: SessionInfo, plan: LoginPlan, teams: Sequence[Team]) -> list[str]:
-    """--takeover adopts the session as it is; say so when it is not what the profile asks."""
-    diff = mismatches(session, plan, teams)
-    if not diff:
-        return []
-    return [
-        "the session taken over differs from the profile: it uses "
-        + ", ".join(diff)
-        + "; calls reach that station. To use the profile's values, run `wxcc-desk logout` "
-        "and log in again"
-    ]
 
 
 def _remember(remember: Callable[[StationCredentials], None], result: LoginResult) -> None:
@@ -143,18 +157,6 @@ def _record(st: Station, me: Identity, session: SessionInfo) -> None:
         run_id=st.tracker.run_id,
         tracking_ids=st.tracker.received,
     )
-
-
-async def _sign_in(
-    st: Station, sock: NotificationSocket, spec: StationSpec, plan: LoginPlan, teams: Sequence[Team]
-) -> tuple[dict[str, object], bool]:
-    """The login data, and whether an existing session was adopted (--takeover)."""
-    if spec.takeover:
-        env = await learn_session(st, sock)
-        if logged_in(env):
-            st.step("took over the existing station session")
-            return env.data, True
-    return await _send_login(st, sock, plan, teams), False
 
 
 async def _send_login(
@@ -277,10 +279,12 @@ async def _apply_state(
     if plan.after_state == "Idle" and plan.aux_code is None:
         want_aux = str(data.get("auxCodeId") or "")
     already = data.get("subStatus") == plan.after_state and data.get("auxCodeId") == want_aux
-    if not already and want_aux:
+    if plan.after_state and not already and want_aux:  # "": supervisor only, no agent state
         st.step(f"setting the state to {plan.after_state}")
         since = sock.cursor
-        ids = await agents.set_state(st.http, st.api_url, plan.after_state, want_aux)
+        ids = await agents.set_state(
+            st.http, st.api_url, plan.after_state, want_aux, agent_id=config.ci_user_id
+        )
         env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
         if env.kind in STATE_CHANGE.failure:
             raise state_failure(env).with_tracking(*ids)

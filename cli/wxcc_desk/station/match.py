@@ -32,6 +32,8 @@ def mismatches(session: SessionInfo, plan: LoginPlan, teams: Sequence[Team]) -> 
     if req.team_id and session.team_id != req.team_id:
         asked = plan.team.name if plan.team else req.team_id
         found.append(f"team {team_name(session.team_id, teams) or '(none)'} (asked: {asked})")
+    if not req.device_type and not session.device_type:
+        return found  # supervisor only, no telephony: there is no number to compare
     if session.device_type != req.device_type:
         found.append(f"device type {session.device_type or '(none)'} (asked: {req.device_type})")
     elif not _same_number(session.dial_number, req.dial_number, req.device_type):

@@ -36,6 +36,7 @@ PHONE_REGION = {
     "anz1": "AU",
     "jp1": "JP",
     "sg1": "SG",
+    "in1": "IN",
 }
 
 
@@ -65,6 +66,8 @@ class StationSpec:
     idle_code: str | None = None
     region: str = "US"  # phone-number region for national numbers
     takeover: bool = False
+    # `--available` in this run: the only way a desktop (WebRTC) login is made Available.
+    explicit_available: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -77,7 +80,9 @@ class StationSpec:
         return TELEPHONY_DEVICE[self.telephony]
 
 
-def spec_from_profile(profile: Profile, *, takeover: bool = False) -> StationSpec:
+def spec_from_profile(
+    profile: Profile, *, takeover: bool = False, available: bool = False
+) -> StationSpec:
     return StationSpec(
         user=profile.user,
         role=profile.role,
@@ -88,6 +93,7 @@ def spec_from_profile(profile: Profile, *, takeover: bool = False) -> StationSpe
         idle_code=profile.after_login.idle_code,
         region=PHONE_REGION.get((profile.region or "").lower(), "US"),
         takeover=takeover or profile.multi_login == "takeover",
+        explicit_available=available,
     )
 
 
@@ -109,6 +115,7 @@ class Station:
     on_event: EventSink = field(default=lambda e: None)
     user: str = ""  # the profile's user: status notes, logout refuses, another token's user
     token_org: str = ""  # the org a WxCC user token names (its third `_` part), when it does
+    cli_ref: str = ""  # how hints name the profile: `-p <cli_ref>`
 
     def step(self, text: str, **data: Any) -> None:
         import time

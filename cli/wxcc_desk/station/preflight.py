@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from wxcc_desk.api.agents import LoginRequest
 from wxcc_desk.api.config import AgentConfig, AuxCode, Team
 from wxcc_desk.api.identity import Identity
-from wxcc_desk.core.dialnumber import DeviceType, DialVerdict, check_dial_number
+from wxcc_desk.core.dialnumber import DeviceType, DialVerdict, Rule, check_dial_number
 from wxcc_desk.core.errors import AuthError, ConfigError
 from wxcc_desk.station.model import StationSpec, check_token_user
 
@@ -24,8 +24,9 @@ class LoginPlan:
     request: LoginRequest
     team: Team | None
     verdict: DialVerdict
-    after_state: str  # Available | Idle
+    after_state: str  # Available | Idle | "" (supervisor only: no agent state to set)
     aux_code: AuxCode | None
+    warnings: tuple[str, ...] = ()
 
 
 def check_identity(spec: StationSpec, me: Identity) -> None:
@@ -45,6 +46,8 @@ def check_token_org(token_org: str, me: Identity) -> None:
 def preflight(spec: StationSpec, config: AgentConfig) -> LoginPlan:
     check_user(config)
     check_role(spec, config)
+    if supervisor_without_device(spec):
+        return _supervisor_plan(spec, config)
     device = check_telephony(spec, config)
     team = resolve_team(spec.team, config.teams, required="agent" in spec.roles)
     verdict = check_dial_number(
@@ -57,8 +60,61 @@ def preflight(spec: StationSpec, config: AgentConfig) -> LoginPlan:
             code="INVALID_DIAL_NUMBER",
         )
     state, aux = after_login_state(spec, config)
-    request = LoginRequest(verdict.dial_number, device.value, team.id if team else "", spec.roles)
-    return LoginPlan(request, team, verdict, state, aux)
+    warnings: tuple[str, ...] = ()
+    if device is DeviceType.BROWSER:
+        state, aux, warnings = _browser_state(spec, config, state, aux)
+    request = LoginRequest(
+        verdict.dial_number,
+        device.value,
+        team.id if team else "",
+        spec.roles,
+        agent_id=config.ci_user_id,
+    )
+    return LoginPlan(request, team, verdict, state, aux, warnings)
+
+
+def supervisor_without_device(spec: StationSpec) -> bool:
+    """A supervisor-only login with no number: no telephony at all. The agents spec lets a
+    supervisor leave out `deviceType` and `teamId`; Desktop shows a supervisor the Dial Number
+    field only for call monitoring. With a number, it is checked and sent as for an agent."""
+    return spec.roles == ("supervisor",) and spec.telephony != "desktop" and not spec.number
+
+
+def _supervisor_plan(spec: StationSpec, config: AgentConfig) -> LoginPlan:
+    team = resolve_team(spec.team, config.teams, required=False)
+    # `dialNumber` is required by the spec even here. What Desktop sends for a supervisor
+    # without a phone is not public; we send the agent id, as every BROWSER login does (no
+    # number the service could ring), and no deviceType/deviceId [inferred].
+    agent_id = config.ci_user_id
+    verdict = DialVerdict(True, Rule.OK, "supervisor without telephony", dial_number=agent_id)
+    request = LoginRequest(agent_id, "", team.id if team else "", spec.roles, agent_id=agent_id)
+    return LoginPlan(request, team, verdict, "", None)
+
+
+NO_AUDIO = (
+    "telephony `desktop` (WebRTC): wxcc-desk registers no WebRTC calling line (the Desktop "
+    "does, in the browser), so this station has no audio path and contacts offered to it go "
+    "unanswered (RONA)"
+)
+
+
+def _browser_state(
+    spec: StationSpec, config: AgentConfig, state: str, aux: AuxCode | None
+) -> tuple[str, AuxCode | None, tuple[str, ...]]:
+    """A desktop login is never made Available unless this run asked with `--available`."""
+    if state != "Available":
+        return state, aux, (NO_AUDIO + "; it stays Idle (pass --available to take contacts)",)
+    if spec.explicit_available:
+        return state, aux, (NO_AUDIO + "; it is Available because --available was given",)
+    idle = config.idle_code(spec.idle_code)
+    return (
+        "Idle",
+        idle,
+        (
+            NO_AUDIO + "; the profile's `after_login.state: available` is not applied, so it stays "
+            "Idle (pass --available to make it Available anyway)",
+        ),
+    )
 
 
 def check_user(config: AgentConfig) -> None:

@@ -39,6 +39,7 @@ class LoginOptions:
     hold: float | None = None  # None: no hold; 0: until interrupted
     overrides: Mapping[str, object] = field(default_factory=dict)
     web: bool = False  # sign in in the browser (OAuth PKCE) before the login
+    available: bool = False  # --available: Available after login (desktop logins need it)
 
 
 def load(
@@ -79,6 +80,7 @@ def build_station(
     )
     return Station(
         name=profile.name,
+        cli_ref=profile.cli_ref,
         user=profile.user,
         token_org=org_from_token(tokens.access),
         api_url=profile.api_url,
@@ -194,7 +196,7 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
             )
     st = build_station(actx, profile, tokens, on_event)
     remember = (lambda used: _remember(actx, profile, used)) if profile.remember else None
-    spec = spec_from_profile(profile, takeover=opts.takeover)
+    spec = spec_from_profile(profile, takeover=opts.takeover, available=opts.available)
     async with st.http:
         return await station_login.login(st, spec, hold=opts.hold, remember=remember, ready=ready)
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from wxcc_desk.api import agents, notifications
-from wxcc_desk.api.notifications import RELOGIN, Envelope, NotificationSocket
+from wxcc_desk.api.notifications import RELOGIN, RELOGIN_SUCCESS, Envelope, NotificationSocket
 from wxcc_desk.core.errors import AuthError, RejectedError, WxccError
 from wxcc_desk.station.model import Station
 
@@ -67,7 +67,8 @@ def _ssl(st: Station) -> ssl.SSLContext | None:
 
 
 async def learn_session(st: Station, sock: NotificationSocket) -> Envelope:
-    """POST reload and wait for AgentReloginSuccess/Failed (protocol §3)."""
+    """POST reload (body `{}`) and wait for its outcome: AgentReloginSuccess or
+    AgentChannelReloginSuccess (signed in), AgentReloginFailed (not) (protocol §3)."""
     since = sock.cursor
     ids = await agents.reload(st.http, st.api_url)
     try:
@@ -77,4 +78,5 @@ async def learn_session(st: Station, sock: NotificationSocket) -> Envelope:
 
 
 def logged_in(env: Envelope) -> bool:
-    return env.kind == "AgentReloginSuccess"
+    """Signed in: a reload answered with either success the SDK accepts (RELOGIN_SUCCESS)."""
+    return env.kind in RELOGIN_SUCCESS

@@ -158,8 +158,8 @@ async def logout(
 async def _go_idle(
     st: Station, sock: NotificationSocket, me: Identity, data: dict[str, Any]
 ) -> None:
-    if data.get("subStatus") == "Idle":
-        return
+    if data.get("subStatus") == "Idle" or "agent" not in (data.get("roles") or ["agent"]):
+        return  # a supervisor-only session has no agent state to set
     codes = await list_aux_codes(st.http, st.api_url, me.org_id)
     idle = [aux_code(c) for c in codes]
     chosen = next((c for c in idle if c.kind == "IDLE_CODE" and c.active and c.default), None)
@@ -168,7 +168,9 @@ async def _go_idle(
         return  # nothing to set; logout itself still works
     st.step(f"setting the state to Idle ({chosen.name}) before logging out")
     since = sock.cursor
-    ids = await agents.set_state(st.http, st.api_url, "Idle", chosen.id, "wxcc-desk logout")
+    ids = await agents.set_state(
+        st.http, st.api_url, "Idle", chosen.id, reason="wxcc-desk logout", agent_id=me.ci_user_id
+    )
     env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
     if env.kind in STATE_CHANGE.failure:
         raise state_failure(env).with_tracking(*ids)
