@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.file_keyring import FileKeyring
+from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.auth.credentials import (
     StationCredentials,
-    TokenSet,
     forget,
     recall_station,
     remember_station,

@@ -13,8 +13,10 @@ import pytest
 
 from tests.core.test_oauth import browser
 from tests.support.file_keyring import FileKeyring
+from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.auth.browser import login_web
-from wxcc_desk.auth.credentials import RefreshingAuth, TokenSet, store_tokens
+from wxcc_desk.auth.credentials import store_tokens
+from wxcc_desk.auth.refresh import RefreshingAuth
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.keystore import SERVICE

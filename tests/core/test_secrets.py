@@ -18,8 +18,10 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.app import _report
-from wxcc_desk.auth.credentials import RefreshingAuth, TokenSet, resolve_tokens, store_tokens
+from wxcc_desk.auth.credentials import resolve_tokens, store_tokens
+from wxcc_desk.auth.refresh import RefreshingAuth
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ConfigError, WxccError
 from wxcc_desk.core.keystore import Keystore, KeystoreUnavailable

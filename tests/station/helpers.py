@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import httpx
 
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Timeouts, TlsChoice, make_http
+from wxcc_desk.http.client import Timeouts, make_http
+from wxcc_desk.http.tls import TlsChoice
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.station.model import Station, StationEvent, StationSpec
 

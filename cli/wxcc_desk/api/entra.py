@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.errors import ConfigError, NetworkError
-from wxcc_desk.http.client import Http, require_secure
+from wxcc_desk.http.client import Http
+from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
     import httpx

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.api.entra import json_object
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
-from wxcc_desk.http.client import Http, require_secure
+from wxcc_desk.http.client import Http
+from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
     import httpx

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 from wxcc_desk.core.errors import ConfigError, NetworkError, RejectedError, WxccError
 from wxcc_desk.core.redact import register_secret
-from wxcc_desk.http.client import Http, UncertainOutcome, is_loopback, server_tracking_ids
+from wxcc_desk.http.client import Http, UncertainOutcome, server_tracking_ids
+from wxcc_desk.http.tls import is_loopback
 
 if TYPE_CHECKING:
     import httpx

@@ -4,17 +4,64 @@ turning refusals into one-line errors. Nothing here prints or stores."""
 
 from __future__ import annotations
 
+import json
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
-from wxcc_desk.auth.credentials import TokenSet, TokenSource
 from wxcc_desk.core.errors import AuthError, ConfigError, NetworkError
-from wxcc_desk.core.redact import register_secret, scrub
+from wxcc_desk.core.redact import mask, register_secret, scrub
 
 if TYPE_CHECKING:
     import httpx
 
     from wxcc_desk.profiles.load import Profile
+
+
+TokenSource = Literal["stdin", "env", "keyring", "oauth"]
+EXPIRY_SKEW = 60.0  # refresh a minute early: clocks drift and requests take time
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access: str
+    refresh: str | None = None
+    expires_at: float | None = None  # epoch seconds; None = unknown
+    source: TokenSource = "keyring"
+    refresh_expires_at: float | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.access)
+        register_secret(self.refresh)
+
+    def expired(self, now: float | None = None, skew: float = EXPIRY_SKEW) -> bool:
+        """True when the access token has expired, or will within `skew` seconds."""
+        moment = time.time() if now is None else now
+        return self.expires_at is not None and moment >= self.expires_at - skew
+
+    def can_refresh(self, now: float | None = None) -> bool:
+        moment = time.time() if now is None else now
+        fresh = self.refresh_expires_at is None or moment < self.refresh_expires_at
+        return bool(self.refresh) and fresh
+
+    def summary(self) -> dict[str, object]:
+        """A display form for `status` and JSON output: masked, never the token."""
+        return {
+            "source": self.source,
+            "access_token": mask(self.access),
+            "expires_at": self.expires_at,
+            "has_refresh_token": bool(self.refresh),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "access_token": self.access,
+                "refresh_token": self.refresh,
+                "expires_at": self.expires_at,
+                "refresh_expires_at": self.refresh_expires_at,
+            }
+        )
 
 
 def token_url(profile: Profile) -> str:

@@ -19,8 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from wxcc_desk.api.tokens import client_id, token_form, token_request, tokens_from_response
-from wxcc_desk.auth.credentials import StoreResult, TokenSet, client_secret, store_tokens
+from wxcc_desk.api.tokens import (
+    TokenSet,
+    client_id,
+    token_form,
+    token_request,
+    tokens_from_response,
+)
+from wxcc_desk.auth.credentials import StoreResult, client_secret, store_tokens
 from wxcc_desk.auth.loopback import Loopback
 from wxcc_desk.core.errors import NetworkError
 from wxcc_desk.core.redact import register_secret
@@ -111,7 +117,8 @@ async def _exchange(
 ) -> TokenSet:
     import httpx
 
-    from wxcc_desk.http.client import Timeouts, choose_tls, make_http
+    from wxcc_desk.http.client import Timeouts, make_http
+    from wxcc_desk.http.tls import choose_tls
 
     secret = await asyncio.to_thread(client_secret, profile, actx)
     form = token_form(

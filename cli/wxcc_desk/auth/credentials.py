@@ -10,78 +10,23 @@ whether the value was stored and why not, so callers can report it and carry on.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.auth.tokenform import check_token
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.keystore import KeystoreUnavailable
-from wxcc_desk.core.redact import mask, register_secret
+from wxcc_desk.core.redact import register_secret
 
 if TYPE_CHECKING:
-    from wxcc_desk.auth.refresh import RefreshingAuth as RefreshingAuth  # noqa: PLC0414 (re-export)
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
 
 
-def __getattr__(name: str) -> Any:
-    # `RefreshingAuth` subclasses httpx.Auth; importing it lazily keeps this module (and so
-    # `wxcc-desk --help`) free of httpx.
-    if name == "RefreshingAuth":
-        from wxcc_desk.auth.refresh import RefreshingAuth
-
-        return RefreshingAuth
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-TokenSource = Literal["stdin", "env", "keyring", "oauth"]
 TOKENS_KEY = "tokens"
 STATION_KEY = "station"
 CLIENT_SECRET_KEY = "client_secret"
-EXPIRY_SKEW = 60.0  # refresh a minute early: clocks drift and requests take time
-
-
-@dataclass(frozen=True)
-class TokenSet:
-    access: str
-    refresh: str | None = None
-    expires_at: float | None = None  # epoch seconds; None = unknown
-    source: TokenSource = "keyring"
-    refresh_expires_at: float | None = None
-
-    def __post_init__(self) -> None:
-        register_secret(self.access)
-        register_secret(self.refresh)
-
-    def expired(self, now: float | None = None, skew: float = EXPIRY_SKEW) -> bool:
-        """True when the access token has expired, or will within `skew` seconds."""
-        moment = time.time() if now is None else now
-        return self.expires_at is not None and moment >= self.expires_at - skew
-
-    def can_refresh(self, now: float | None = None) -> bool:
-        moment = time.time() if now is None else now
-        fresh = self.refresh_expires_at is None or moment < self.refresh_expires_at
-        return bool(self.refresh) and fresh
-
-    def summary(self) -> dict[str, object]:
-        """A display form for `status` and JSON output: masked, never the token."""
-        return {
-            "source": self.source,
-            "access_token": mask(self.access),
-            "expires_at": self.expires_at,
-            "has_refresh_token": bool(self.refresh),
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "access_token": self.access,
-                "refresh_token": self.refresh,
-                "expires_at": self.expires_at,
-                "refresh_expires_at": self.refresh_expires_at,
-            }
-        )
 
 
 @dataclass(frozen=True)

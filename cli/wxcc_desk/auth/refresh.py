@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from wxcc_desk.api.tokens import token_form, token_request, tokens_from_response
-from wxcc_desk.auth.credentials import StoreResult, TokenSet, client_secret, store_tokens
+from wxcc_desk.api.tokens import TokenSet, token_form, token_request, tokens_from_response
+from wxcc_desk.auth.credentials import StoreResult, client_secret, store_tokens
 from wxcc_desk.core.errors import AuthError
 
 if TYPE_CHECKING:

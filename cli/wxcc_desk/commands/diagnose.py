@@ -8,7 +8,7 @@ import typer
 from wxcc_desk.core.context import AppContext
 
 if TYPE_CHECKING:
-    from wxcc_desk.diagnose.orchestrate import Progress
+    from wxcc_desk.diagnose.options import Progress
     from wxcc_desk.diagnose.report import Report
 
 
@@ -74,7 +74,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
         return
     import asyncio
 
-    from wxcc_desk.diagnose.orchestrate import DiagnoseOptions
+    from wxcc_desk.diagnose.options import DiagnoseOptions
     from wxcc_desk.diagnose.orchestrate import diagnose as run
     from wxcc_desk.profiles.load import profile_name
 

@@ -15,8 +15,9 @@ from wxcc_desk.diagnose.runner import RunState
 
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
-    from wxcc_desk.diagnose.orchestrate import DiagnoseOptions
-    from wxcc_desk.http.client import Http, Timeouts, TlsChoice
+    from wxcc_desk.diagnose.options import DiagnoseOptions
+    from wxcc_desk.http.client import Http, Timeouts
+    from wxcc_desk.http.tls import TlsChoice
 
 
 def _timeouts(state: RunState) -> Timeouts:
@@ -36,7 +37,8 @@ async def open_clients(
         return
     from wxcc_desk.diagnose.ratelimit import bucket_for, limited_transport
     from wxcc_desk.diagnose.routing import routed_transport
-    from wxcc_desk.http.client import TlsChoice, make_http
+    from wxcc_desk.http.client import make_http
+    from wxcc_desk.http.tls import TlsChoice
 
     context = state.profile.tls.ssl_context()
     tls = TlsChoice(context, f"TLS: {state.profile.tls.trust}")
@@ -69,7 +71,8 @@ def _authed_client(
 ) -> Http | None:
     """The token-bearing client (credentials' source order, refresh on 401), paced by the
     run's token bucket."""
-    from wxcc_desk.auth.credentials import RefreshingAuth, resolve_tokens
+    from wxcc_desk.auth.credentials import resolve_tokens
+    from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.core.errors import WxccError
     from wxcc_desk.http.client import make_http
 

@@ -24,7 +24,7 @@ from wxcc_desk.diagnose.data import DOCS_KEY, members, user_page, user_record
 from wxcc_desk.diagnose.runner import Runner, RunState
 
 if TYPE_CHECKING:
-    from wxcc_desk.diagnose.orchestrate import DiagnoseOptions, Progress
+    from wxcc_desk.diagnose.options import DiagnoseOptions, Progress
     from wxcc_desk.diagnose.report import Report
 
 MAX_PAGES = 10_000  # a runaway `totalPages` must end somewhere (a million users)

@@ -10,14 +10,11 @@ caller learns the session state before trying again.
 
 from __future__ import annotations
 
-import functools
 import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from wxcc_desk.core.errors import (
     AuthError,
@@ -28,7 +25,7 @@ from wxcc_desk.core.errors import (
 )
 from wxcc_desk.core.tracking import Tracker
 from wxcc_desk.http.retry import Transient, retry_after, with_retries
-from wxcc_desk.profiles.schema import is_loopback_host
+from wxcc_desk.http.tls import TlsChoice, is_loopback
 
 if TYPE_CHECKING:
     import httpx
@@ -61,76 +58,6 @@ class Timeouts:
     read: float = 15.0
     attempts: int = 3
     retry_after_cap: float = 30.0
-
-
-@dataclass(frozen=True)
-class TlsChoice:
-    """What verifies server certificates, and a sentence saying so for `-v`."""
-
-    verify: ssl.SSLContext | bool
-    description: str
-
-
-def is_loopback(url: str) -> bool:
-    return is_loopback_host(urlsplit(url).hostname)
-
-
-def require_secure(url: str, what: str) -> None:
-    """Refuse plain `http`/`ws` anywhere but loopback, so TLS verification is always on."""
-    scheme = urlsplit(url).scheme
-    if scheme in ("https", "wss") or is_loopback(url):
-        return
-    raise ConfigError(
-        f"{what} `{url}` is not HTTPS; only loopback addresses may use plain {scheme or 'text'}",
-        hint=f"use an https:// URL for {what} in the profile",
-        code="INSECURE_URL",
-    )
-
-
-def choose_tls(trust: str, ca_bundle: str | Path | None, source: str = "") -> TlsChoice:
-    """The profile's `tls` settings as a verifier: a PEM bundle, the OS store, or certifi."""
-    if ca_bundle is not None and (trust == "bundle" or trust not in ("os", "certifi")):
-        where = f" ({source})" if source else ""
-        try:
-            ctx = _bundle_context(str(ca_bundle))
-        except (OSError, ssl.SSLError) as err:
-            raise ConfigError(
-                f"cannot read the CA bundle {ca_bundle}{where}: {err}",
-                hint="point `tls.ca_bundle` (or WXCC_CA_BUNDLE) at a readable PEM file",
-                code="CA_BUNDLE",
-            ) from None
-        return TlsChoice(ctx, f"TLS: verifying with the CA bundle {ca_bundle}{where}")
-    if trust == "os":
-        import truststore  # the platform verifier (Keychain, Windows store, OpenSSL dirs)
-
-        ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        return TlsChoice(ctx, "TLS: verifying with the OS trust store")
-    return TlsChoice(
-        _certifi_context(), "TLS: verifying with the certifi CA bundle (tls.trust: certifi)"
-    )
-
-
-# Parsing a CA bundle blocks the event loop ~15 ms and diagnose builds several clients at once,
-# so each bundle is parsed once per process (a context is safe to share; nobody alters it). The
-# key has the file's size and mtime: a rewritten bundle is read again.
-
-
-def _certifi_context() -> ssl.SSLContext:
-    import certifi
-
-    return _bundle_context(certifi.where())
-
-
-def _bundle_context(path: str) -> ssl.SSLContext:
-    import os
-
-    info = os.stat(path)
-    return _parsed_bundle(path, info.st_mtime_ns, info.st_size)
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed_bundle(path: str, _mtime_ns: int, _size: int) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=path)
 
 
 # --------------------------------------------------------------------------- client

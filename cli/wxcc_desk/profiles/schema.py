@@ -94,12 +94,11 @@ class TlsSettings:
     ca_bundle: Path | None = None
 
     def ssl_context(self) -> ssl.SSLContext:
-        """An SSLContext for `httpx.AsyncClient(verify=...)`, the same one `http.choose_tls`
-        builds (one place decides what `trust: os` means)."""
-        from wxcc_desk.http.client import choose_tls
+        """An SSLContext for `httpx.AsyncClient(verify=...)`, the same one `http.tls.choose_tls`
+        builds (`profiles/tls.py` is the one place that decides what `trust: os` means)."""
+        from wxcc_desk.profiles.tls import verifier
 
-        verify = choose_tls(self.trust, self.ca_bundle).verify
-        return verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()
+        return verifier(self.trust, self.ca_bundle)[0]
 
 
 @dataclass(frozen=True)

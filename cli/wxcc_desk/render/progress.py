@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from wxcc_desk.core.context import AppContext
-from wxcc_desk.diagnose.orchestrate import Progress
+from wxcc_desk.diagnose.options import Progress
 
 
 def make_progress(actx: AppContext) -> Progress:

@@ -40,7 +40,7 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
     import asyncio
     import tempfile
 
-    from wxcc_desk.auth.credentials import TokenSet, TokenSource
+    from wxcc_desk.api.tokens import TokenSet, TokenSource
     from wxcc_desk.sandbox import run_sandbox
 
     with run_sandbox() as sandbox, tempfile.TemporaryDirectory() as state:

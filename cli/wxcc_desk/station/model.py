@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from wxcc_desk.core.dialnumber import DeviceType
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Http, TlsChoice
+from wxcc_desk.http.client import Http
+from wxcc_desk.http.tls import TlsChoice
 
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity

@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.core.redact import mask
-from wxcc_desk.http.client import Timeouts, choose_tls, make_http, require_secure
+from wxcc_desk.http.client import Timeouts, make_http
+from wxcc_desk.http.tls import choose_tls, require_secure
 from wxcc_desk.render.station import TokenView
 from wxcc_desk.station.model import EventSink, Station, spec_from_profile
 
 if TYPE_CHECKING:
     import httpx
 
-    from wxcc_desk.auth.credentials import StationCredentials, TokenSet
+    from wxcc_desk.api.tokens import TokenSet
+    from wxcc_desk.auth.credentials import StationCredentials
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
     from wxcc_desk.station.login import LoginResult

@@ -12,7 +12,8 @@ from wxcc_desk.api import entra
 from wxcc_desk.core.errors import ConfigError, ExitCode
 from wxcc_desk.core.redact import mask
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Http, TlsChoice, make_http
+from wxcc_desk.http.client import Http, make_http
+from wxcc_desk.http.tls import TlsChoice
 from wxcc_desk.teams.store import PendingCode, TeamsStore, Vault, iso
 
 SCHEMA = "wxcc-desk/teams-auth-status/v1"

@@ -18,7 +18,7 @@ from wxcc_desk.teams.store import KeystoreVault, PendingCode, iso
 
 def load(actx: AppContext, profile_flag: str | None) -> tuple[Any, TeamsSession]:
     """The profile and a Teams session on the profile's keyring entries."""
-    from wxcc_desk.http.client import choose_tls
+    from wxcc_desk.http.tls import choose_tls
     from wxcc_desk.profiles.load import load_profile, profile_name
 
     profile = load_profile(profile_name(profile_flag, actx.env), env=actx.env)
@@ -53,7 +53,8 @@ async def connector(actx: AppContext, profile: Any, session: TeamsSession) -> Co
 def _wxcc_http(actx: AppContext, profile: Any, session: TeamsSession) -> Http:
     from wxcc_desk.auth import credentials
     from wxcc_desk.auth.refresh import RefreshingAuth
-    from wxcc_desk.http.client import Timeouts, make_http, require_secure
+    from wxcc_desk.http.client import Timeouts, make_http
+    from wxcc_desk.http.tls import require_secure
 
     for key in ("api_url", "identity_url"):
         require_secure(getattr(profile, key), key)

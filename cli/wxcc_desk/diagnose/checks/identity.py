@@ -18,7 +18,7 @@ from wxcc_desk.diagnose.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity
-    from wxcc_desk.auth.credentials import TokenSet
+    from wxcc_desk.api.tokens import TokenSet
 
 EXPIRY_WARN_S = 15 * 60
 REQUIRED_SCOPES = ("spark:people_read", "cjp:config_read", "cjp:user")

@@ -153,7 +153,7 @@ def _not_signed_in(st: TeamsStatus, facts: dict[str, Any]) -> Outcome:
 
 def _session(ctx: CheckContext) -> TeamsSession:
     """A Teams session on the run's AppContext (keystore, state dir, tracker, trace)."""
-    from wxcc_desk.http.client import choose_tls
+    from wxcc_desk.http.tls import choose_tls
     from wxcc_desk.teams.model import make_session
     from wxcc_desk.teams.store import KeystoreVault
 
