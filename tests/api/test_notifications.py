@@ -57,3 +57,20 @@ def test_frames() -> None:
     relogin = parse_frame('{"type":"AgentReloginFailed","data":{"type":"AgentReloginFailed"}}')
     assert relogin is not None and RELOGIN.matches(relogin)
     assert not STATION_LOGIN.matches(relogin)
+
+
+@pytest.mark.parametrize("url", ["WSS://127.0.0.1:9/x", "Wss://127.0.0.1:9/x"])
+def test_an_upper_case_wss_url_connects_over_tls_without_a_crash(url: str) -> None:
+    # The scheme is case-insensitive: `WSS://` is TLS (it once gave the WebSocket library no
+    # TLS context, a ValueError); here nothing listens, so the connect fails cleanly.
+    import asyncio
+
+    from wxcc_desk.api.notifications import NotificationSocket
+    from wxcc_desk.core.errors import NetworkError
+
+    sock = NotificationSocket(url, trace=lambda _line: None, ssl_context=None)
+    with pytest.raises(NetworkError) as info:
+        asyncio.run(sock.open(2.0))
+    assert info.value.code == "WEBSOCKET_CONNECT"
+    assert "incompatible" not in info.value.message
+    check_ws_url(url.replace("127.0.0.1:9", "api.wxcc-us1.cisco.com"), API)

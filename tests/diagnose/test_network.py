@@ -144,17 +144,23 @@ def test_keyring_usable_and_unusable(tmp_path: Path, request: Any) -> None:
     assert "other backends" in bad["detail"]
 
 
-def test_token_bearing_requests_follow_the_proxy(tmp_path: Path) -> None:
+def test_plain_http_loopback_never_goes_through_a_proxy(tmp_path: Path) -> None:
+    # Plain http is allowed on loopback only (the sandbox): its bearer token never reaches a
+    # proxy, whatever HTTP_PROXY or ALL_PROXY say (https requests follow HTTPS_PROXY: above).
     from wxcc_desk.sandbox import run_sandbox
 
     with run_sandbox() as sbx, connect_proxy() as proxy:
         prof = write_profile(tmp_path, api=sbx.url)
-        env = {"HTTP_PROXY": proxy.url, "WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
-        run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "config.team"], env=env)
+        env = {
+            "HTTP_PROXY": proxy.url,
+            "ALL_PROXY": proxy.url,
+            "WXCC_ACCESS_TOKEN": sbx.token("sam@example.com"),
+        }
+        checks = ["--check", "config.team", "--check", "local.proxy"]
+        run = run_cli(["diagnose", "-p", str(prof), "--json", *checks], env=env)
     assert run.status("config.team") == "pass", run.check("config.team")
-    # the proxy logs the first request of each connection (later ones reuse it)
-    assert any("/v1/people/me" in x for x in proxy.seen)
-    assert any("/organization/" in x for x in proxy.seen)
+    assert proxy.seen == []
+    assert "all hosts direct" in run.check("local.proxy")["summary"]
 
 
 def test_unusable_keyring_passes_when_the_run_does_not_need_one(

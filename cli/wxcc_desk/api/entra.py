@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.errors import ConfigError, NetworkError
 from wxcc_desk.http.client import Http
+from wxcc_desk.http.limits import loads
 from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class MsError:
 
 def parse_error(resp: httpx.Response) -> MsError:
     try:
-        body: Any = resp.json()
+        body: Any = loads(resp.content)
     except ValueError:
         body = None
     if not isinstance(body, dict) or not body.get("error"):
@@ -188,7 +189,7 @@ def token_from_response(resp: httpx.Response) -> TokenSet | MsError:
     if resp.status_code != 200:
         return parse_error(resp)
     try:
-        body: Any = resp.json()
+        body: Any = loads(resp.content)
     except ValueError:
         body = None
     if not isinstance(body, dict) or not body.get("access_token"):
@@ -240,7 +241,7 @@ def json_object(
     """The JSON object a Microsoft endpoint answered, or a NetworkError naming the profile key
     whose URL answered something else (often a proxy or a login page)."""
     try:
-        body = resp.json()
+        body = loads(resp.content)
     except ValueError:
         body = None
     if not isinstance(body, dict):

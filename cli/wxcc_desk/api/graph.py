@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from wxcc_desk.api.entra import json_object
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
 from wxcc_desk.http.client import Http
+from wxcc_desk.http.limits import loads
 from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def graph_error(resp: httpx.Response, what: str, ids: list[str]) -> WxccError:
 
 def _error_fields(resp: httpx.Response) -> tuple[str, str]:
     try:
-        body = resp.json()
+        body = loads(resp.content)
     except ValueError:
         return "", ""
     err = body.get("error") if isinstance(body, dict) else None

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from wxcc_desk.core.errors import ConfigError, NetworkError, RejectedError, WxccError
 from wxcc_desk.core.redact import register_secret
 from wxcc_desk.http.client import Http, UncertainOutcome, server_tracking_ids
+from wxcc_desk.http.limits import loads
 from wxcc_desk.http.tls import is_loopback
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ async def subscribe(
         http.trace(f"subscribe: outcome unknown ({err.message}); subscribing once more")
         resp = await _resubscribe(http, api_url, {**body, "force": force or not allow_multi_login})
     ids = tuple(server_tracking_ids(resp))
-    data = resp.json() if resp.content else {}
+    data = loads(resp.content) if resp.content else {}
     url = str(data.get("webSocketUrl") or "") if isinstance(data, dict) else ""
     check_ws_url(url, api_url)
     sub_id = str(data.get("subscriptionId") or "")
@@ -192,11 +193,14 @@ class NotificationSocket:
         ssl_context: ssl.SSLContext | None,
         keepalive_every: float | None = None,
         tracking_id: str = "",
+        proxy: str | None = None,
     ) -> None:
         self.url = url
         self.agent_id = ""
         self._trace = trace
-        self._ssl = ssl_context if url.startswith("wss:") else None
+        secure = urlsplit(url).scheme == "wss"  # urlsplit lowers the scheme: `WSS://` too
+        self._ssl = (ssl_context or ssl.create_default_context()) if secure else None
+        self._proxy = proxy  # wxcc-desk's proxy rules (http/proxy.py), never the library's
         self._every = keepalive_every if keepalive_every is not None else keepalive_seconds()
         self._tracking_id = tracking_id
         self._ws: ClientConnection | None = None
@@ -221,6 +225,7 @@ class NotificationSocket:
                     open_timeout=timeout,
                     ping_interval=None,
                     user_agent_header="wxcc-desk",
+                    proxy=self._proxy,
                 ),
                 timeout,
             )
@@ -341,7 +346,7 @@ class NotificationSocket:
 def parse_frame(message: str | bytes) -> Envelope | None:
     """A frame as an Envelope; keepalives and unreadable frames are None."""
     try:
-        doc = json.loads(message)
+        doc = loads(message)
     except ValueError:
         return None
     if not isinstance(doc, dict) or "keepalive" in doc:

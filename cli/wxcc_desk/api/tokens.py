@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from wxcc_desk.core.errors import AuthError, ConfigError, NetworkError
 from wxcc_desk.core.redact import mask, register_secret, scrub
+from wxcc_desk.http.limits import loads
 
 if TYPE_CHECKING:
     import httpx
@@ -163,7 +164,7 @@ def _after(now: float, seconds: object) -> float | None:
 
 def _json(response: httpx.Response) -> dict[str, Any]:
     try:
-        body = response.json()
+        body = loads(response.content)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}

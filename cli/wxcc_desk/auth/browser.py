@@ -118,6 +118,7 @@ async def _exchange(
     import httpx
 
     from wxcc_desk.http.client import Timeouts, make_http
+    from wxcc_desk.http.limits import send_bounded
     from wxcc_desk.http.tls import choose_tls
 
     secret = await asyncio.to_thread(client_secret, profile, actx)
@@ -133,10 +134,17 @@ async def _exchange(
     tls = choose_tls(profile.tls.trust, profile.tls.ca_bundle)
     what = "exchange the sign-in code for tokens"
     async with make_http(
-        tracker=actx.tracker, trace=actx.trace_line, tls=tls, timeouts=timeouts, transport=transport
+        tracker=actx.tracker,
+        trace=actx.trace_line,
+        tls=tls,
+        timeouts=timeouts,
+        transport=transport,
+        env=actx.env,
     ) as http:
         try:
-            response = await http.client.send(token_request(profile, form))
+            response = await send_bounded(
+                http.client, token_request(profile, form), what=what, deadline=timeouts.deadline
+            )
         except httpx.HTTPError as err:
             raise NetworkError(
                 f"could not {what}: {type(err).__name__}: {err}",

@@ -18,6 +18,7 @@ from wxcc_desk.auth.tokenform import check_token
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.keystore import KeystoreUnavailable
 from wxcc_desk.core.redact import register_secret
+from wxcc_desk.http.limits import loads
 
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
@@ -148,7 +149,7 @@ def _store(profile: Profile, actx: AppContext, key: str, value: str) -> StoreRes
 
 def _json_object(raw: str | None) -> dict[str, Any]:
     try:
-        doc = json.loads(raw) if raw else {}
+        doc = loads(raw) if raw else {}
     except ValueError:
         return {}  # a damaged entry is the same as none: the user signs in again
     return doc if isinstance(doc, dict) else {}

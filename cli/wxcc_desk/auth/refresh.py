@@ -22,10 +22,14 @@ import httpx
 from wxcc_desk.api.tokens import TokenSet, token_form, token_request, tokens_from_response
 from wxcc_desk.auth.credentials import StoreResult, client_secret, store_tokens
 from wxcc_desk.core.errors import AuthError
+from wxcc_desk.http.limits import read_bounded
 
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
+
+
+_REFRESH = "refresh the access token"
 
 
 class RefreshingAuth(httpx.Auth):
@@ -81,7 +85,7 @@ class RefreshingAuth(httpx.Auth):
             async with self._async_lock:
                 if self._wants_early_refresh():
                     answer = yield self._refresh_request()
-                    await answer.aread()
+                    await read_bounded(answer, _REFRESH)
                     self._accept(answer)
                     await asyncio.to_thread(self._persist)
         sent = self._authorize(request)
@@ -89,11 +93,12 @@ class RefreshingAuth(httpx.Auth):
         if response.status_code != 401:
             self._note_accepted(sent, response)
             return
+        await read_bounded(response, "authorize the request")  # httpx would read it unbounded
         async with self._async_lock:
             if self.tokens.access == sent:
                 self._check_refreshable(sent, response)
                 answer = yield self._refresh_request()
-                await answer.aread()
+                await read_bounded(answer, _REFRESH)
                 self._accept(answer)
                 await asyncio.to_thread(self._persist)
         sent = self._authorize(request)

@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from wxcc_desk.core.errors import NetworkError
+from wxcc_desk.http.proxy import proxy_for, strip_credentials
+
+__all__ = ["proxy_for", "strip_credentials"]  # the proxy rules live in http/proxy.py
 
 _PROXY_HINT = "check HTTPS_PROXY/NO_PROXY, the proxy's address, and that it allows CONNECT"
 
@@ -41,38 +44,6 @@ class Target:
     def label(self) -> str:
         via = f" via proxy {self.connect_host}:{self.connect_port}" if self.proxy else ""
         return f"{self.host}:{self.port}{via}"
-
-
-def proxy_for(url: str, env: Mapping[str, str], *, with_credentials: bool = False) -> str:
-    """The proxy URL the environment applies to `url` ("" for none); credentials removed
-    unless asked for (only to connect, never to show)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if _bypassed(host, _env(env, "NO_PROXY")):
-        return ""
-    scheme = "https" if parts.scheme in ("https", "wss") else "http"
-    proxy = _env(env, f"{scheme.upper()}_PROXY") or _env(env, "ALL_PROXY")
-    if not proxy or with_credentials:
-        return proxy
-    return strip_credentials(proxy)
-
-
-def _env(env: Mapping[str, str], name: str) -> str:
-    return env.get(name) or env.get(name.lower()) or ""
-
-
-def _bypassed(host: str, no_proxy: str) -> bool:
-    for entry in (e.strip().lower() for e in no_proxy.split(",")):
-        if entry == "*" or (entry and (host == entry.lstrip(".") or host.endswith("." + entry))):
-            return True
-    return False
-
-
-def strip_credentials(url: str) -> str:
-    """`http://user:pw@proxy:8080` -> `http://proxy:8080`: proxy passwords never get shown."""
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return f"{parts.scheme}://{netloc}"
 
 
 def target_of(url: str, env: Mapping[str, str]) -> Target:

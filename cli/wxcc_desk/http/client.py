@@ -24,6 +24,7 @@ from wxcc_desk.core.errors import (
     WxccError,
 )
 from wxcc_desk.core.tracking import Tracker
+from wxcc_desk.http.limits import DeadlineExceeded, loads, send_bounded
 from wxcc_desk.http.retry import Transient, retry_after, with_retries
 from wxcc_desk.http.tls import TlsChoice, is_loopback
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 TRACKING_HEADER = "TrackingId"
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_UNCERTAIN_HINT = "check the network, then run `wxcc-desk status`"
 _TLS_HINT = (
     "the certificate was not trusted: a proxy doing TLS inspection is the usual cause; set the "
     "profile key `tls.ca_bundle` (or WXCC_CA_BUNDLE) to your corporate CA file, or trust it in "
@@ -50,7 +52,8 @@ class UncertainOutcome(NetworkError):
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds; `connect` and `read` per request, `attempts` counts the first try.
+    """Seconds; `connect` and `read` per request, `attempts` counts the first try. An attempt
+    ends at `connect + read` whatever the server's pace (`deadline`; http/limits.py).
 
     A `Retry-After` up to `retry_after_cap` is waited; a longer one fails the call at once."""
 
@@ -58,6 +61,10 @@ class Timeouts:
     read: float = 15.0
     attempts: int = 3
     retry_after_cap: float = 30.0
+
+    @property
+    def deadline(self) -> float:
+        return self.connect + self.read
 
 
 # --------------------------------------------------------------------------- client
@@ -71,6 +78,7 @@ class Http:
     tracker: Tracker
     trace: Callable[[str], None]
     timeouts: Timeouts = field(default_factory=Timeouts)
+    env: Mapping[str, str] = field(default_factory=dict)  # decides proxies (http/proxy.py)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -118,9 +126,15 @@ class Http:
 
         try:
             # Each send runs the request hook again, so every attempt has its own TrackingId.
-            resp = await self.client.send(request)
+            resp = await send_bounded(
+                self.client, request, what=ctx.what, deadline=self.timeouts.deadline
+            )
         except httpx.HTTPError as err:
             raise _transport_error(err, ctx) from None
+        except DeadlineExceeded as late:  # sent and maybe processed; a trickle is not retried
+            if ctx.idempotent:
+                raise
+            raise UncertainOutcome(late.message, hint=_UNCERTAIN_HINT) from None
         if resp.is_success:
             return resp
         raise _status_error(resp, ctx)
@@ -134,11 +148,18 @@ def make_http(
     timeouts: Timeouts | None = None,
     auth: httpx.Auth | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Http:
-    """The one factory of HTTP clients. `transport` lets tests run in-process, never patching."""
+    """The one factory of HTTP clients. `transport` lets tests run in-process, never patching;
+    without one, `env` (default: the process environment) decides proxies (http/proxy.py)."""
+    import os
+
     import httpx
 
+    from wxcc_desk.http.proxy import routed_transport
+
     t = timeouts or Timeouts()
+    environ = os.environ if env is None else env
 
     async def on_request(request: httpx.Request) -> None:
         request.headers[TRACKING_HEADER] = tracker.next_id()
@@ -152,13 +173,14 @@ def make_http(
     client = httpx.AsyncClient(
         auth=auth,
         verify=tls.verify,
-        transport=transport,
+        transport=transport or routed_transport(tls.verify, environ),
+        trust_env=False,  # the proxy rules are ours (http/proxy.py), not the library's
         timeout=httpx.Timeout(t.read, connect=t.connect),
         event_hooks={"request": [on_request], "response": [on_response]},
         headers={"User-Agent": _user_agent(), "Accept": "application/json"},
         follow_redirects=False,
     )
-    return Http(client, tracker, trace, t)
+    return Http(client, tracker, trace, t, environ)
 
 
 def _user_agent() -> str:
@@ -205,7 +227,7 @@ def _transport_error(err: Exception, ctx: _CallContext) -> Exception:
     where, loopback = _target(err)
     msg = f"could not {ctx.what}: {type(err).__name__} from {where}: {text}"
     if sent and not ctx.idempotent:
-        return UncertainOutcome(msg, hint="check the network, then run `wxcc-desk status`")
+        return UncertainOutcome(msg, hint=_UNCERTAIN_HINT)
     hint = "check the network or proxy (HTTPS_PROXY) and that the profile's URLs are right"
     if loopback and not sent:
         port = where.rsplit(":", 1)[-1]
@@ -279,7 +301,7 @@ def _forbidden_hint(scope: str) -> str:
 
 def _json_or_error(resp: httpx.Response, what: str) -> Any:
     try:
-        return resp.json()
+        return loads(resp.content)
     except ValueError:
         raise NetworkError(
             f"could not {what}: the service answered HTTP {resp.status_code} with a body that "
@@ -320,6 +342,6 @@ def server_message(resp: httpx.Response) -> str:
 
 def _body(resp: httpx.Response) -> Any:
     try:
-        return resp.json()
+        return loads(resp.content)
     except ValueError:
         return None

@@ -79,6 +79,7 @@ def build_station(
         tls=tls,
         timeouts=Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request),
         auth=_auth(actx, profile, tokens),
+        env=actx.env,
     )
     return Station(
         name=profile.name,

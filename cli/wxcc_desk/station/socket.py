@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from wxcc_desk.api import agents, notifications
 from wxcc_desk.api.notifications import RELOGIN, RELOGIN_SUCCESS, Envelope, NotificationSocket
 from wxcc_desk.core.errors import AuthError, RejectedError, WxccError
+from wxcc_desk.http.proxy import checked_proxy
 from wxcc_desk.station.model import Station
 
 
@@ -40,7 +41,11 @@ async def connect(
             tracking_ids=err.tracking_ids,
         ) from None
     sock = NotificationSocket(
-        sub.url, trace=st.trace, ssl_context=_ssl(st), tracking_id=st.tracker.next_id()
+        sub.url,
+        trace=st.trace,
+        ssl_context=_ssl(st),
+        tracking_id=st.tracker.next_id(),
+        proxy=checked_proxy(sub.url, st.http.env) or None,
     )
     try:
         await sock.open(st.outcome_timeout)

@@ -69,7 +69,9 @@ async def _banner(st: Station) -> StatusBanner:
     quick = replace(
         t, connect=min(t.connect, BANNER_SECONDS), read=min(t.read, BANNER_SECONDS), attempts=1
     )
-    public = make_http(tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=quick)
+    public = make_http(
+        tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=quick, env=st.http.env
+    )
     async with public:
         try:
             return await asyncio.wait_for(

@@ -176,6 +176,7 @@ class TeamsSession:
             tls=self.tls,
             auth=auth,
             transport=self.transport,
+            env=self.env,
         )
 
     def login_hint(self) -> str:

@@ -65,6 +65,7 @@ def _wxcc_http(actx: AppContext, profile: Any, session: TeamsSession) -> Http:
         tls=session.tls,
         timeouts=Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request),
         auth=RefreshingAuth(profile, actx, tokens),
+        env=actx.env,
     )
 
 

@@ -20,6 +20,7 @@ from wxcc_desk.api.entra import DeviceAuthorization, TokenSet
 from wxcc_desk.core.errors import WxccError
 from wxcc_desk.core.redact import register_secret
 from wxcc_desk.core.statefile import StateFile
+from wxcc_desk.http.limits import loads
 
 # Keystore keys (user name `<profile>:<key>` under service `wxcc-desk`).
 REFRESH = "teams_refresh_token"
@@ -160,7 +161,7 @@ class TeamsStore:
         if not raw:
             return None
         try:
-            data = json.loads(raw)
+            data = loads(raw)
             register_secret(data.get("device_code"))
             return PendingCode(**data)
         except (ValueError, TypeError):
@@ -198,7 +199,7 @@ class TeamsStore:
         if not raw:
             return None
         try:
-            data = json.loads(raw)
+            data = loads(raw)
             register_secret(data.get("token"))
             return CachedToken(str(data["token"]), float(data["expires_at"]))
         except (ValueError, KeyError, TypeError):

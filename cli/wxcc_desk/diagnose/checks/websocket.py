@@ -77,8 +77,13 @@ async def ws_upgrade(ctx: CheckContext) -> Outcome:
     ctx.add_tracking(*sub.tracking_ids)
     ctx.waiting_on(target.label, "WebSocket upgrade and Welcome")
     profile = ctx.state.profile
+    from wxcc_desk.http.proxy import checked_proxy
+
     sock = NotificationSocket(
-        sub.url, trace=ctx.state.extras.get("trace", _no_trace), ssl_context=_ssl(ctx)
+        sub.url,
+        trace=ctx.state.extras.get("trace", _no_trace),
+        ssl_context=_ssl(ctx),
+        proxy=checked_proxy(sub.url, ctx.env) or None,
     )
     start = time.perf_counter()
     try:
