@@ -127,8 +127,9 @@ def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
 def test_hold_reconnects_after_a_dropped_socket(make_sandbox: MakeSandbox) -> None:
     # Welcome and the login outcome, then the RONA offer is the third frame: the socket dies.
     sandbox = make_sandbox(faults=["ws-drop-after=3,times=1"])
+    fast = {"WXCC_HOLD_TIMINGS": "retry=0.05"}  # the SDK's 5 s between attempts, scaled down
     thread, box = _in_thread(
-        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "2")
+        lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "2", env=fast)
     )
     _wait_connected(sandbox)
     sandbox.rona("sam@example.com")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,8 @@ from tests.station.conftest import PROFILE, run_cli
 from tests.station.helpers import run_flow
 from wxcc_desk.api.notifications import CLIENT_TYPE
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.station.hold import reconnect
+from wxcc_desk.station.liveness import Backoff, HoldTimings
+from wxcc_desk.station.reconnect import reconnect
 
 
 def _subscribe_raw(sandbox: SandboxHandle, email: str) -> str:
@@ -36,7 +38,8 @@ def test_reconnect_takes_the_place_of_a_half_open_socket(
         assert json.loads(ghost.recv(timeout=5))["type"] == "Welcome"
 
         async def flow(st):  # type: ignore[no-untyped-def]
-            sock = await reconnect(st)
+            backoff = Backoff(HoldTimings(retry=0.01))
+            sock, _ = await reconnect(st, backoff, deadline=time.monotonic() + 30, limit=30)
             await sock.close()
             return "reconnected"
 

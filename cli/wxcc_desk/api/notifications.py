@@ -208,6 +208,8 @@ class NotificationSocket:
         self._cond = asyncio.Condition()
         self._closed_why = ""
         self._tasks: list[asyncio.Task[None]] = []
+        # time.monotonic() of the last frame of any kind, keepalives included (liveness)
+        self.last_inbound = time.monotonic()
 
     async def open(self, timeout: float) -> str:
         """Connect, start keepalives, and wait for Welcome; returns the agent id it names."""
@@ -247,9 +249,13 @@ class NotificationSocket:
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            # asyncio.wait keeps the tasks' own outcomes to itself but not a cancellation of
+            # the caller: a `--duration` deadline that arrives during a close still ends it.
+            await asyncio.wait(self._tasks)
+            for task in self._tasks:  # retrieved, so none is reported as never retrieved
+                if not task.cancelled():
+                    task.exception()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 2.0)
@@ -282,6 +288,7 @@ class NotificationSocket:
 
         try:
             async for message in self._ws:
+                self.last_inbound = time.monotonic()
                 env = parse_frame(message)
                 if env is not None:
                     self._trace(f"ws: <- {env.type}/{env.kind} trackingId={env.tracking_id}")
@@ -289,11 +296,30 @@ class NotificationSocket:
         except ConnectionClosed as closed:
             frame = closed.rcvd
             detail = f"code {frame.code} {frame.reason}".strip() if frame else "no close frame"
-            self._closed_why = f"closed by the service ({detail})"
+            self._closed_why = self._closed_why or f"closed by the service ({detail})"
         finally:
             if not self._closed_why:
                 self._closed_why = "closed by the service"
             self._trace(f"ws: {self._closed_why}")
+            async with self._cond:
+                self._cond.notify_all()
+
+    async def expire_when_silent(self, seconds: float) -> None:
+        """Treat the socket as lost once no frame of any kind came for `seconds`, even while it
+        stays open (the SDK's WS_DISCONNECT_ALLOWED, `connection-service.ts`): the connection
+        is dropped without a close handshake and every waiter learns why. Runs until then."""
+        while not self._closed_why:
+            left = self.last_inbound + seconds - time.monotonic()
+            if left > 0:
+                await asyncio.sleep(left)
+                continue
+            self._closed_why = (
+                f"no frame from the service for {seconds:g} s, keepalives included: "
+                "treated as lost though it did not close"
+            )
+            self._trace(f"ws: {self._closed_why}")
+            if self._ws is not None:
+                self._ws.transport.abort()
             async with self._cond:
                 self._cond.notify_all()
 

@@ -1,9 +1,12 @@
 """`login --hold`: keep the station's socket alive and pass its events on.
 
-Keepalives go out every 4 s (the socket does that). When the service drops the socket, the hold
-does what the Desktop does: subscribe again, reconnect and ask for the session (reload); it goes
-on while the station is still signed in and ends with a clear error when it is not, when another
-sign-in takes the session over, or when reconnecting keeps failing.
+Keepalives go out every 4 s (the socket does that). A socket is lost when it closes or when no
+frame at all (keepalives included) came for 8 s, as the SDK's connection service decides; the
+hold then does what the Desktop does (`station/reconnect.py`): subscribe again, reconnect and
+ask for the session, at least 5 s apart, backing off after repeated failures, until the
+tenant's `lostConnectionRecoveryTimeout`. It goes on while the station is still signed in and
+ends with a clear error when it is not, when another sign-in takes the session over, or when
+recovery fails. `--duration` bounds all of it.
 """
 
 from __future__ import annotations
@@ -15,17 +18,11 @@ import time
 
 from wxcc_desk.api import notifications
 from wxcc_desk.api.notifications import Envelope, NotificationSocket
-from wxcc_desk.core.errors import NetworkError, NotLoggedInError, WxccError
+from wxcc_desk.core.errors import NotLoggedInError
+from wxcc_desk.station.liveness import Backoff
 from wxcc_desk.station.model import Station, StationEvent
 from wxcc_desk.station.preflight import LoginPlan
-from wxcc_desk.station.socket import connect, learn_session, logged_in
-
-RECONNECT_TRIES = 4
-RECONNECT_DELAY = 2.0  # seconds between tries after the first (the SDK waits 5 s)
-
-
-def _event(st: Station, kind: str, text: str) -> None:
-    st.on_event(StationEvent(kind, text, {}, time.time()))
+from wxcc_desk.station.reconnect import event, reconnect, restore
 
 
 async def hold_session(
@@ -35,19 +32,21 @@ async def hold_session(
     recovery: float | None = None,
     plan: LoginPlan | None = None,
 ) -> None:
-    """Relay events until the duration ends (0 = until cancelled); Ctrl-C ends it cleanly."""
+    """Relay events until the duration ends (0 = until cancelled); Ctrl-C ends it cleanly.
+    `recovery` is the tenant's lostConnectionRecoveryTimeout in seconds (None: the SDK's
+    default); `plan` is the state to put back after an `agent-wss-disconnect`."""
     stop_on_sigterm()  # first, so a signal sent once the step line shows is handled
     st.step("holding the session (keepalives every 4 s); interrupt to stop")
     try:
-        await asyncio.wait_for(_hold(st, sock), duration if duration > 0 else None)
+        await asyncio.wait_for(_hold(st, sock, recovery, plan), duration if duration > 0 else None)
     except TimeoutError:
-        _event(st, "closed", f"hold ended after {duration:g} s")
+        event(st, "closed", f"hold ended after {duration:g} s")
     except asyncio.CancelledError:
         # Ctrl-C during --hold is the normal way to stop: close the socket and finish cleanly.
         task = asyncio.current_task()
         if task is not None:
             task.uncancel()
-        _event(st, "closed", "hold interrupted; closing")
+        event(st, "closed", "hold interrupted; closing")
 
 
 def stop_on_sigterm() -> None:
@@ -59,22 +58,47 @@ def stop_on_sigterm() -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
 
-async def _hold(st: Station, first: NotificationSocket) -> None:
-    sock, opened = first, []
+async def _hold(
+    st: Station, first: NotificationSocket, recovery: float | None, plan: LoginPlan | None
+) -> None:
+    t = st.hold_timings
+    limit = recovery or t.recovery
+    backoff = Backoff(t)
+    sock, opened = first, time.monotonic()
     try:
         while True:
-            await relay(st, sock)
-            _event(st, "reconnect", f"notification WebSocket lost ({sock.closed}); reconnecting")
-            sock = await reconnect(st)
-            opened.append(sock)
+            await _relay_while_alive(st, sock, t.liveness)
+            backoff.socket_ended(opened, time.monotonic())
+            event(
+                st,
+                "lost",
+                f"notification WebSocket lost ({sock.closed}); reconnecting at least "
+                f"{t.retry:g} s apart for up to {limit:g} s",
+            )
+            deadline = sock.last_inbound + limit  # the SDK's restore timer runs from there
+            await sock.close()  # closing twice is harmless: login closes the first one again
+            sock, env = await reconnect(st, backoff, deadline=deadline, limit=limit)
+            opened = time.monotonic()
+            if plan is not None:
+                await restore(st, sock, env, plan)
     finally:
-        for extra in opened:
-            await extra.close()
+        if sock is not first:  # only the current one is open: no list grows with reconnects
+            await sock.close()
+
+
+async def _relay_while_alive(st: Station, sock: NotificationSocket, silence: float) -> None:
+    watchdog = asyncio.create_task(sock.expire_when_silent(silence))
+    try:
+        await relay(st, sock)
+    finally:
+        watchdog.cancel()
+        await asyncio.wait([watchdog])
 
 
 async def relay(st: Station, sock: NotificationSocket) -> None:
     """Pass on every frame until the socket closes; a multi-login close raises TakenOver and a
-    logout (by anyone: another run, a supervisor, the service) ends the hold."""
+    logout ends the hold. (Which events are this agent's own is decided here: the seam for
+    matching agent, org and trackingId.)"""
     async for env in sock.events(sock.cursor):
         st.on_event(describe(env))
         if env.kind == notifications.MULTI_LOGIN_CLOSE:
@@ -88,49 +112,6 @@ async def relay(st: Station, sock: NotificationSocket) -> None:
                 code="LOGGED_OUT",
                 tracking_ids=[env.tracking_id] if env.tracking_id else [],
             )
-
-
-async def reconnect(st: Station) -> NotificationSocket:
-    last: WxccError | None = None
-    for attempt in range(RECONNECT_TRIES):
-        if attempt:
-            await asyncio.sleep(RECONNECT_DELAY)
-        try:
-            # force, as the SDK subscribes: after a client-side loss the service may still count
-            # our half-open socket (until its keepalive limit) and refuse a plain subscribe. A real
-            # takeover by another desktop arrives as AgentMultiLoginCloseSession instead.
-            sock = await connect(st, allow_multi_login=False, force=True)
-        except NetworkError as err:
-            last = err
-            continue
-        env = await _session_or_close(st, sock)
-        if logged_in(env):
-            _event(st, "reconnected", "reconnected; the station is still signed in")
-            return sock
-        raise NotLoggedInError(
-            "the station was signed out while the notification socket was down",
-            hint="run `wxcc-desk login` again",
-            code=env.reason or "AGENT_NOT_FOUND",
-            tracking_ids=[env.tracking_id],
-        )
-    raise NetworkError(
-        f"the notification WebSocket was lost while holding and {RECONNECT_TRIES} reconnects "
-        f"failed ({last.message if last else 'unknown'})",
-        hint="the station stays signed in; run `wxcc-desk status`, then `login --hold` again",
-        code="WEBSOCKET_LOST",
-    )
-
-
-async def _session_or_close(st: Station, sock: NotificationSocket) -> Envelope:
-    try:
-        env = await learn_session(st, sock)
-    except BaseException:
-        await sock.close()
-        raise
-    if not logged_in(env):
-        with contextlib.suppress(Exception):
-            await sock.close()
-    return env
 
 
 def describe(env: Envelope) -> StationEvent:

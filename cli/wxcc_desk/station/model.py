@@ -17,6 +17,7 @@ from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.tracking import Tracker
 from wxcc_desk.http.client import Http
 from wxcc_desk.http.tls import TlsChoice
+from wxcc_desk.station.liveness import HoldTimings
 
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity
@@ -45,7 +46,9 @@ PHONE_REGION = {
 class StationEvent:
     """Something a person may want to see while a flow runs or a session is held."""
 
-    kind: str  # step | state | rona | multi_login | closed | event | warning
+    # step | state | rona | multi_login | closed | event | warning; --hold recovery: lost,
+    # reconnect, reconnect_failed, reconnected, restored
+    kind: str
     text: str
     data: dict[str, Any] = field(default_factory=dict)
     at: float = 0.0
@@ -117,6 +120,7 @@ class Station:
     user: str = ""  # the profile's user: status notes, logout refuses, another token's user
     token_org: str = ""  # the org a WxCC user token names (its third `_` part), when it does
     cli_ref: str = ""  # how hints name the profile: `-p <cli_ref>`
+    hold_timings: HoldTimings = field(default_factory=HoldTimings)  # --hold liveness, backoff
 
     def step(self, text: str, **data: Any) -> None:
         import time

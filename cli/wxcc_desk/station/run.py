@@ -18,6 +18,7 @@ from wxcc_desk.core.redact import mask
 from wxcc_desk.http.client import Timeouts, make_http
 from wxcc_desk.http.tls import choose_tls, require_secure
 from wxcc_desk.render.station import TokenView
+from wxcc_desk.station.liveness import HoldTimings
 from wxcc_desk.station.model import EventSink, Station, spec_from_profile
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def build_station(
         state_dir=state_dir or actx.state_dir,
         outcome_timeout=profile.timeouts.outcome,
         on_event=on_event,
+        hold_timings=HoldTimings.from_env(actx.env),
     )
 
 
