@@ -18,6 +18,7 @@ from wxcc_desk import __version__
 from wxcc_desk.commands import demo, diagnose, login, logout, sandbox, status, teams_auth
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ExitCode, UsageError, WxccError
+from wxcc_desk.core.interrupt import Stopped
 from wxcc_desk.core.output import color_wanted
 from wxcc_desk.core.redact import scrub
 
@@ -121,7 +122,12 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
         # Without standalone mode, click returns a command's `typer.Exit(n)` code instead of
         # raising it: pass a non-zero one on (diagnose exits 1 when a check fails).
         if isinstance(code, int) and code:
+            if code == ExitCode.INTERRUPTED:  # Typer turned a Ctrl-C into a silent Exit(130)
+                actx.out.say("interrupted (Ctrl-C)", "warn")
             sys.exit(code)
+    except Stopped as stop:  # Ctrl-C or SIGTERM in login/logout: one line (core/interrupt.py)
+        _report_stop(stop, actx)
+        sys.exit(int(stop.exit_code))
     except WxccError as err:
         _report(err, actx)
         sys.exit(int(err.exit_code))
@@ -136,6 +142,28 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
     except Exception as bug:  # the one place a bug is caught: report it without a traceback
         _report_bug(bug, actx)
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _report_stop(stop: Stopped, actx: AppContext) -> None:
+    if actx.json_output and actx.json_lines and not stop.exit_code:  # `--hold --json`: an event
+        doc: dict[str, object] = {
+            "schema": "wxcc-desk/event/v1",
+            "kind": "closed",
+            "text": stop.message,
+            "at": None,
+            "data": {"code": stop.code},
+        }
+        actx.out.data(json.dumps(doc, sort_keys=True))
+    elif actx.json_output:
+        doc = {
+            "schema": "wxcc-desk/error/v1",
+            "ok": False,
+            "error": stop.as_dict(),
+            "run_id": actx.tracker.run_id,
+            "tracking_ids": {"sent": actx.tracker.sent[-5:], "server": actx.tracker.received[-5:]},
+        }
+        actx.out.data(json.dumps(doc, indent=None if actx.json_lines else 2, sort_keys=True))
+    actx.out.say(stop.message, "warn")
 
 
 def _report_bug(bug: BaseException, actx: AppContext) -> None:

@@ -56,36 +56,41 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         raise UsageError("--duration only applies with --hold", hint="add --hold")
     if web and with_token:
         raise UsageError("--web and --with-token are two ways to get a token; pick one")
-    from wxcc_desk.auth.tokenform import read_stdin_token
-    from wxcc_desk.render import station as render
-    from wxcc_desk.station.login import LoginResult
-    from wxcc_desk.station.run import LoginOptions, run_login
+    from wxcc_desk.core.interrupt import guard
 
-    overrides = {
-        "team": team,
-        "telephony.number": dial_number,
-        "after_login.state": "available" if available else None,
-    }
-    opts = LoginOptions(
-        profile=profile,
-        stdin_token=read_stdin_token(sys.stdin) if with_token else None,
-        takeover=takeover,
-        hold=(duration or 0.0) if hold else None,
-        overrides={k: v for k, v in overrides.items() if v is not None},
-        web=web,
-        available=available,
-    )
+    # Ctrl-C or SIGTERM from here on: one line saying what may have happened (exit 130, 143;
+    # 0 for SIGTERM with --hold), never Typer's silent 130.
+    with guard(actx, profile_ref=profile or "", hold=hold):
+        from wxcc_desk.auth.tokenform import read_stdin_token
+        from wxcc_desk.render import station as render
+        from wxcc_desk.station.login import LoginResult
+        from wxcc_desk.station.run import LoginOptions, run_login
 
-    def show(result: LoginResult) -> None:
-        for warning in result.warnings:
-            actx.out.say(f"warning: {warning}", "warn")
-        if json_out:
-            actx.out.data(render.login_json(result, actx.tracker, compact=hold))
-        else:
-            actx.out.data(render.login_table(result))
+        overrides = {
+            "team": team,
+            "telephony.number": dial_number,
+            "after_login.state": "available" if available else None,
+        }
+        opts = LoginOptions(
+            profile=profile,
+            stdin_token=read_stdin_token(sys.stdin) if with_token else None,
+            takeover=takeover,
+            hold=(duration or 0.0) if hold else None,
+            overrides={k: v for k, v in overrides.items() if v is not None},
+            web=web,
+            available=available,
+        )
 
-    # With --hold the result comes first, as soon as the station is signed in: the events follow,
-    # and an error ending the hold (exit 1, 5, 6) comes last, from app.main.
-    result = run_login(actx, opts, event_printer(actx, json_out), show if hold else None)
-    if not hold:
-        show(result)
+        def show(result: LoginResult) -> None:
+            for warning in result.warnings:
+                actx.out.say(f"warning: {warning}", "warn")
+            if json_out:
+                actx.out.data(render.login_json(result, actx.tracker, compact=hold))
+            else:
+                actx.out.data(render.login_table(result))
+
+        # With --hold the result comes first, as soon as the station is signed in: the events
+        # follow, and an error ending the hold (exit 1, 5, 6) comes last, from app.main.
+        result = run_login(actx, opts, event_printer(actx, json_out), show if hold else None)
+        if not hold:
+            show(result)

@@ -36,12 +36,16 @@ def logout(
         raise UsageError(
             "--reason must be 1 to 128 characters", hint='e.g. --reason "end of shift"'
         )
+    from wxcc_desk.core.interrupt import guard
     from wxcc_desk.render import station as render
     from wxcc_desk.station.run import run_logout
 
-    report = run_logout(
-        actx, profile, reason=text, forget=forget, on_event=event_printer(actx, json_out)
-    )
+    with guard(actx, profile_ref=profile or ""):  # Ctrl-C/SIGTERM: one line (exit 130/143)
+        report = run_logout(
+            actx, profile, reason=text, forget=forget, on_event=event_printer(actx, json_out)
+        )
+    for warning in report.warnings:
+        actx.out.say(f"warning: {warning}", "warn")
     if json_out:
         actx.out.data(render.logout_json(report, actx.tracker))
     else:

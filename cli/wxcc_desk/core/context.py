@@ -36,6 +36,9 @@ class AppContext:
     json_output: bool = False
     # Set by `login --hold --json`, whose stdout is JSON Lines: the error document on one line too.
     json_lines: bool = False
+    # What a Ctrl-C or SIGTERM now would leave, kept current by the station flows
+    # (core/interrupt.py prints it when one comes).
+    at_risk: str = ""
     # Lines of the redacted HTTP/WebSocket trace (printed with -v, included in bundles).
     trace: list[str] = field(default_factory=list)
     # The keyring wrapper (time-boxed, no plain-text fallback); tests may give it a backend.

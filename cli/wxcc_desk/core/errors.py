@@ -20,6 +20,8 @@ class ExitCode(IntEnum):
     NETWORK = 5  # network problem or service unavailable
     NOT_LOGGED_IN = 6  # the station is not logged in
     INTERNAL = 70  # a bug in wxcc-desk
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM (login --hold ends with 0 instead)
 
 
 def printable_line(text: str) -> str:

@@ -26,6 +26,7 @@ from wxcc_desk.core.errors import ConfigError, WxccError
 
 JsonDict = dict[str, Any]
 LOCK_TIMEOUT = 10.0
+MAX_BYTES = 1024 * 1024  # a state document is a few hundred bytes; more is damage
 
 
 class StateLockedError(WxccError):
@@ -40,14 +41,15 @@ class StateFile:
     def read(self) -> JsonDict | None:
         """The document, or None when there is none. A damaged file is a ConfigError."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with self.path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             return None
         except OSError as err:
             raise self._error(f"cannot read {self.path} ({err.strerror or err})") from None
         try:
-            doc = json.loads(text)
-        except ValueError:
+            doc = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_BYTES else None
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep
             doc = None
         if not isinstance(doc, dict):
             raise self._error(f"{self.path} is damaged (not a JSON object)")
@@ -63,6 +65,49 @@ class StateFile:
             else:
                 self._write(new)
             return new
+
+    def check_writable(self) -> None:
+        """Raise ConfigError unless the folder exists (it is made 0700) and takes a new file:
+        proved by creating and removing one (mode bits say nothing for root, ACLs or a full
+        or read-only file system)."""
+        folder = self.path.parent
+        _private_dir(folder)
+        try:
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.probe.")
+            try:
+                os.write(fd, b"{}\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                os.unlink(probe)
+        except OSError as err:
+            raise ConfigError(
+                f"cannot write the state folder {folder} ({err.strerror or err}); nothing was "
+                "sent to the service",
+                hint="free some space or fix the folder's permissions, or set WXCC_DESK_HOME to "
+                "a writable folder",
+                code="STATE_NOT_WRITABLE",
+            ) from None
+
+    async def acquire(self) -> HeldLock:
+        """Take the file's lock without blocking the event loop (polled, so Ctrl-C still
+        works); StateLockedError after `lock_timeout`. Release with `HeldLock.release`."""
+        import asyncio
+        import time
+
+        import filelock
+
+        _private_dir(self.path.parent)
+        lock = filelock.FileLock(str(self.path) + ".lock", mode=0o600, is_singleton=True)
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                lock.acquire(timeout=0)
+                return HeldLock(lock)
+            except filelock.Timeout:
+                if time.monotonic() >= deadline:
+                    raise self._locked() from None
+                await asyncio.sleep(0.05)
 
     def write(self, doc: JsonDict) -> None:
         with self.locked():
@@ -86,10 +131,13 @@ class StateFile:
             with lock.acquire(timeout=self.lock_timeout):
                 yield
         except filelock.Timeout:
-            raise StateLockedError(
-                f"another wxcc-desk run has held {self.path.name} for {self.lock_timeout:g} s",
-                hint="wait for the other run on this profile to finish, then try again",
-            ) from None
+            raise self._locked() from None
+
+    def _locked(self) -> StateLockedError:
+        return StateLockedError(
+            f"another wxcc-desk run has held {self.path.name} for {self.lock_timeout:g} s",
+            hint="wait for the other run on this profile to finish, then try again",
+        )
 
     def _write(self, doc: JsonDict) -> None:
         text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
@@ -120,6 +168,18 @@ class StateFile:
         )
 
 
+class HeldLock:
+    """A lock taken by `StateFile.acquire`; `release` is safe to call more than once."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock: Any = lock
+
+    def release(self) -> None:
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
+
+
 def session_file(state_dir: Path, profile: str) -> StateFile:
     """`<state_dir>/sessions/<profile>.json`: the station session record of one profile."""
     return StateFile(state_dir / "sessions" / f"{_safe(profile)}.json")
@@ -133,13 +193,29 @@ def _safe(name: str) -> str:
 
 
 def _private_dir(folder: Path) -> None:
+    """Make `folder` and every missing folder above it 0700 (a plain `mkdir(parents=True)`
+    gives the parents the umask's 0755), and tighten `folder` itself when it is ours."""
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing: list[Path] = []
+        here = folder
+        while not here.exists() and here != here.parent:
+            missing.append(here)
+            here = here.parent
+        for item in reversed(missing):
+            item.mkdir(mode=0o700, exist_ok=True)
+        _tighten(folder)
     except OSError as err:
         raise ConfigError(
             f"cannot create the state folder {folder} ({err.strerror or err})",
             hint="set WXCC_DESK_HOME to a writable folder",
         ) from None
+
+
+def _tighten(folder: Path) -> None:
+    info = folder.stat()
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is not None and info.st_uid == geteuid() and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -195,6 +195,7 @@ def logout_json(report: LogoutReport, tracker: Tracker) -> str:
         session=session_dict(report.session),
         reason=report.reason,
         forgotten=report.forgotten,
+        warnings=report.warnings,
     )
 
 

@@ -159,7 +159,9 @@ async def list_faults(request: web.Request) -> web.Response:
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    request.app[WORLD].faults.clear()
+    world = request.app[WORLD]
+    world.faults.clear()
+    world.end_pauses()  # requests held by a latency fault answer now
     return web.json_response({"faults": []})
 
 

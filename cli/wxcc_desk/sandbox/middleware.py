@@ -87,7 +87,7 @@ async def _guarded(request: web.Request, handler: Handler, world: World) -> web.
         if fault.kind == "latency" and fault.matches(request.method, request.path) and fault.fire():
             delay += fault.int_value
     if delay:
-        await asyncio.sleep(delay / 1000)
+        await world.pause(delay / 1000)
     for fault in world.faults:
         if fault.kind not in ("error", "drop") or not fault.matches(request.method, request.path):
             continue

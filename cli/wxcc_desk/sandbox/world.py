@@ -157,6 +157,7 @@ class World:
         default_factory=lambda: deque(maxlen=REQUEST_LOG_LIMIT)
     )
     rate_windows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pauses: Any = None  # an asyncio.Event of the sandbox's loop while latency faults wait
     initial_faults: list[Fault] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -208,6 +209,21 @@ class World:
         if session and session.dn_key:
             self.dn_index.pop(session.dn_key, None)
         return session
+
+    async def pause(self, seconds: float) -> None:
+        """A request's latency: `seconds`, or less when the faults are cleared meanwhile."""
+        import asyncio
+        import contextlib
+
+        if self.pauses is None:
+            self.pauses = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.pauses.wait(), seconds)
+
+    def end_pauses(self) -> None:
+        if self.pauses is not None:
+            self.pauses.set()
+            self.pauses = None
 
     def reset(self) -> None:
         """Back to the state after start-up: same users and initial tokens, no sessions."""

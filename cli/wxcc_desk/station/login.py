@@ -27,6 +27,7 @@ from wxcc_desk.api.notifications import (
 )
 from wxcc_desk.auth.credentials import StationCredentials
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.core.statefile import HeldLock, session_file
 from wxcc_desk.http.client import UncertainOutcome
 from wxcc_desk.station.adopt import adopt, from_request, open_for_login
 from wxcc_desk.station.errors import login_failure, state_failure
@@ -81,6 +82,26 @@ async def login(
     credentials the session really uses; its failure is a warning, not a failed login. `ready`
     gets the result as soon as the login succeeded, before any hold: `login --hold` shows it
     first, whatever ends the hold later."""
+    # Before anything changes the station: the record's folder must take a file and its lock
+    # is ours, so a run never signs in and then fails to say so (docs/station.md).
+    store = session_file(st.state_dir, st.name)
+    store.check_writable()
+    held = await store.acquire()
+    try:
+        return await _login_locked(st, spec, held, hold=hold, remember=remember, ready=ready)
+    finally:
+        held.release()
+
+
+async def _login_locked(
+    st: Station,
+    spec: StationSpec,
+    held: HeldLock,
+    *,
+    hold: float | None,
+    remember: Callable[[StationCredentials], None] | None,
+    ready: Callable[[LoginResult], None] | None,
+) -> LoginResult:
     me = await whoami(st, spec)
     st.step(f"token is {me.email}; loading the agent configuration and the station session")
     opening = await open_for_login(st, me, spec)
@@ -95,7 +116,8 @@ async def login(
             data, adopted = from_request(plan, sent), False
         found = session_from(data, team_name(found_team(data), config.teams))
         # Recorded before the state change: if that fails, the station is still signed in.
-        _record(st, me, found)
+        warnings += _record(st, me, found)
+        held.release()  # the record is written: status and logout may use it from here on
         session = await _apply_state(st, sock, plan, data, config)
         result = LoginResult(
             me, session, plan, adopted=adopted and spec.takeover, warnings=warnings,
@@ -148,7 +170,24 @@ def _remember(remember: Callable[[StationCredentials], None], result: LoginResul
         result.warnings.append(f"the station credentials were not saved: {err.message}")
 
 
-def _record(st: Station, me: Identity, session: SessionInfo) -> None:
+def _record(st: Station, me: Identity, session: SessionInfo) -> list[str]:
+    """Write the local record; after the service signed the station in, a failure is a
+    warning that says so (status reads the truth from the service), never a failed login."""
+    st.risk("the station is signed in, but its local record may not be written")
+    try:
+        _save(st, me, session)
+    except (WxccError, OSError) as err:
+        why = err.message if isinstance(err, WxccError) else (err.strerror or str(err))
+        return [
+            f"the station is signed in, but its local session record could not be written "
+            f"({why}); `wxcc-desk status` reads the session from the service"
+        ]
+    finally:
+        st.risk("the station is signed in")
+    return []
+
+
+def _save(st: Station, me: Identity, session: SessionInfo) -> None:
     save(
         st.state_dir,
         st.name,
@@ -169,6 +208,7 @@ async def _send_login(
         since = sock.cursor
         ids: list[str] = []
         try:
+            st.risk("the station login was sent and its outcome is unknown: it may be signed in")
             ids = await agents.login(st.http, st.api_url, plan.request)
             env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
         except AuthError as err:
@@ -281,6 +321,7 @@ async def _apply_state(
     already = data.get("subStatus") == plan.after_state and data.get("auxCodeId") == want_aux
     if plan.after_state and not already and want_aux:  # "": supervisor only, no agent state
         st.step(f"setting the state to {plan.after_state}")
+        st.risk(f"the station is signed in; its change to {plan.after_state} may not be applied")
         since = sock.cursor
         ids = await agents.set_state(
             st.http, st.api_url, plan.after_state, want_aux, agent_id=config.ci_user_id
@@ -289,6 +330,7 @@ async def _apply_state(
         if env.kind in STATE_CHANGE.failure:
             raise state_failure(env).with_tracking(*ids)
         data = {**data, **{k: v for k, v in env.data.items() if v not in (None, "")}}
+        st.risk("the station is signed in")
     idle = config.idle_code(str(data.get("auxCodeId") or "")) if data.get("auxCodeId") else None
     team = team_name(found_team(data), config.teams)
     return session_from(dict(data), team, idle.name if idle else "")

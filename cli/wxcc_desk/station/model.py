@@ -121,11 +121,17 @@ class Station:
     token_org: str = ""  # the org a WxCC user token names (its third `_` part), when it does
     cli_ref: str = ""  # how hints name the profile: `-p <cli_ref>`
     hold_timings: HoldTimings = field(default_factory=HoldTimings)  # --hold liveness, backoff
+    # Told what a Ctrl-C or SIGTERM now would leave (core/interrupt.py prints it then).
+    on_risk: Callable[[str], None] = field(default=lambda _text: None)
 
     def step(self, text: str, **data: Any) -> None:
         import time
 
         self.on_event(StationEvent("step", text, data, time.time()))
+
+    def risk(self, text: str) -> None:
+        """Say what an interruption from now on may leave ("the station may be signed in")."""
+        self.on_risk(text)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,19 @@
 
 `run_login`, `run_status` and `run_logout` load the profile, resolve the token in the documented
 order, build the HTTP client (TLS choice, TrackingId, trace) and run the async flow with a single
-`asyncio.run`. Commands only parse options before and render after.
+`interrupt.run` (asyncio.run, with SIGTERM handled). Commands only parse options before and
+render after.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from wxcc_desk.api.identity import org_from_token
+from wxcc_desk.core import interrupt
 from wxcc_desk.core.redact import mask
 from wxcc_desk.http.client import Timeouts, make_http
 from wxcc_desk.http.tls import choose_tls, require_secure
@@ -99,6 +100,7 @@ def build_station(
         outcome_timeout=profile.timeouts.outcome,
         on_event=on_event,
         hold_timings=HoldTimings.from_env(actx.env),
+        on_risk=lambda text: setattr(actx, "at_risk", text),
     )
 
 
@@ -107,7 +109,7 @@ def run_flow(station: Station, flow: Callable[[Station], Awaitable[T]]) -> T:
         async with station.http:
             return await flow(station)
 
-    return asyncio.run(go())
+    return interrupt.run(go())
 
 
 def token_view(tokens: TokenSet) -> TokenView:
@@ -140,7 +142,7 @@ def run_login(
         if on_ready is not None:
             on_ready(result)
 
-    return asyncio.run(_login(actx, profile, opts, tokens, on_event, warnings, ready))
+    return interrupt.run(_login(actx, profile, opts, tokens, on_event, warnings, ready))
 
 
 def _after_login(  # noqa: PLR0917 - one private step of run_login

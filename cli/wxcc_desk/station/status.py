@@ -19,6 +19,7 @@ from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import LOGOUT, STATE_CHANGE, NotificationSocket
 from wxcc_desk.api.status_page import StatusBanner, fetch_banner
 from wxcc_desk.core.errors import NotLoggedInError, WxccError
+from wxcc_desk.core.statefile import session_file
 from wxcc_desk.station.errors import active_interactions, logout_failure, state_failure
 from wxcc_desk.station.model import SessionInfo, Station, check_token_user, session_from
 from wxcc_desk.station.record import clear, load
@@ -49,6 +50,7 @@ class LogoutReport:
     session: SessionInfo
     reason: str
     forgotten: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
@@ -91,7 +93,8 @@ async def status(st: Station) -> StatusReport:
         _banner(st),
         probe(st),
     )
-    report = StatusReport(me, None, banner, load(st.state_dir, st.name), reason)
+    record, unreadable = _record_or_note(st)
+    report = StatusReport(me, None, banner, record, reason, notes=unreadable)
     if st.user:  # another user's station is not this profile's status
         check_token_user(st.user, me, "its station is not shown")
     if data is not None:
@@ -109,6 +112,14 @@ async def status(st: Station) -> StatusReport:
             "service has no session (signed out elsewhere or by an admin)"
         )
     return report
+
+
+def _record_or_note(st: Station) -> tuple[dict[str, Any] | None, list[str]]:
+    """The local record; one that cannot be read is a note (the service has the truth)."""
+    try:
+        return load(st.state_dir, st.name), []
+    except WxccError as err:
+        return None, [f"{err.message}; {err.hint}" if err.hint else err.message]
 
 
 async def _names(
@@ -132,7 +143,22 @@ async def _names(
 async def logout(
     st: Station, *, reason: str, forget: Callable[[], list[str]] | None = None
 ) -> LogoutReport:
-    """Refuse during interactions; set Idle; log out; clear the local record; maybe forget."""
+    """Refuse during interactions; set Idle; log out; clear the local record; maybe forget.
+
+    The record's folder is checked and its lock taken before anything changes the station; a
+    record that cannot be removed after the service logged out is a warning, not a failure."""
+    store = session_file(st.state_dir, st.name)
+    store.check_writable()
+    held = await store.acquire()
+    try:
+        return await _logout_locked(st, reason=reason, forget=forget)
+    finally:
+        held.release()
+
+
+async def _logout_locked(
+    st: Station, *, reason: str, forget: Callable[[], list[str]] | None
+) -> LogoutReport:
     me = await get_me(st.http, st.identity_url)
     if st.user:  # logging out whoever the token belongs to would sign out the wrong person
         check_token_user(st.user, me, "nothing was logged out")
@@ -152,9 +178,19 @@ async def logout(
             raise active_interactions(list(session.interaction_ids), False, [env.tracking_id])
         await _go_idle(st, sock, me, env.data)
         await _logout(st, sock, reason)
-    clear(st.state_dir, st.name)
+    st.risk("the station is signed out; its local record may remain (status notes it as stale)")
+    warnings: list[str] = []
+    try:
+        clear(st.state_dir, st.name)
+    except (WxccError, OSError) as err:
+        why = err.message if isinstance(err, WxccError) else (err.strerror or str(err))
+        warnings.append(
+            f"the station is signed out, but its local session record could not be removed "
+            f"({why}); `wxcc-desk status` reads the truth from the service and notes it as stale"
+        )
+    st.risk("the station is signed out")
     forgotten = forget() if forget else []
-    return LogoutReport(me, session, reason, forgotten)
+    return LogoutReport(me, session, reason, forgotten, warnings)
 
 
 async def _go_idle(
@@ -169,6 +205,7 @@ async def _go_idle(
     if chosen is None:
         return  # nothing to set; logout itself still works
     st.step(f"setting the state to Idle ({chosen.name}) before logging out")
+    st.risk("the station is still signed in; its change to Idle may be applied")
     since = sock.cursor
     ids = await agents.set_state(
         st.http, st.api_url, "Idle", chosen.id, reason="wxcc-desk logout", agent_id=me.ci_user_id
@@ -181,6 +218,7 @@ async def _go_idle(
 async def _logout(st: Station, sock: NotificationSocket, reason: str) -> None:
     st.step("signing the station out")
     since = sock.cursor
+    st.risk("the station logout was sent and its outcome is unknown: it may be signed out")
     ids = await agents.logout(st.http, st.api_url, reason)
     env = await sock.outcome(LOGOUT, st.outcome_timeout, since, "logout")
     if env.kind in LOGOUT.failure:

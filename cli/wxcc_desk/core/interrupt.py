@@ -1,0 +1,121 @@
+"""Ctrl-C and SIGTERM during login and logout: one line saying what may have happened.
+
+A station command keeps `actx.at_risk` up to date: what an interruption at this moment would
+leave (the flows say it as they go: "the station login was sent, so the station may be signed
+in"). `guard` runs the command; a Ctrl-C (KeyboardInterrupt) or a SIGTERM anywhere inside
+becomes a `Stopped` error that `app.main` prints as one line with `status` to run, and its
+documented exit code: 130 for Ctrl-C, 143 for SIGTERM, and 0 for SIGTERM to `login --hold`
+(a service manager stopping a hold is its normal end, from the command's start).
+
+Typer turns a KeyboardInterrupt that reaches it into a silent exit 130, so it must be caught
+here, inside the command. Where an event loop runs, `run` makes SIGTERM cancel the main task as
+asyncio does for Ctrl-C, so every `async with` closes its socket first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from wxcc_desk.core.errors import ExitCode, WxccError
+
+if TYPE_CHECKING:
+    from wxcc_desk.core.context import AppContext
+
+T = TypeVar("T")
+NOTHING_YET = "nothing was sent that changes the station"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (raised where no event loop runs, or after the loop wound down)."""
+
+
+class Stopped(WxccError):
+    """A command ended by Ctrl-C or SIGTERM; `message` is the one line to print."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.INTERRUPTED
+    default_code = "INTERRUPTED"
+
+
+class StoppedBySigterm(Stopped):
+    exit_code = ExitCode.TERMINATED
+    default_code = "TERMINATED"
+
+
+class HoldStopped(StoppedBySigterm):
+    """SIGTERM to `login --hold`: a clean end (exit 0), still saying what happened."""
+
+    exit_code = ExitCode.OK
+
+
+@contextlib.contextmanager
+def guard(actx: AppContext, *, profile_ref: str, hold: bool = False) -> Iterator[None]:
+    """Run a station command so that Ctrl-C and SIGTERM end it with one line (module doc)."""
+    actx.at_risk = NOTHING_YET
+    previous = _install(_raise_terminated)
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise _stopped(Stopped, "interrupted (Ctrl-C)", actx, profile_ref) from None
+    except Terminated:
+        kind = HoldStopped if hold else StoppedBySigterm
+        raise _stopped(kind, "terminated (SIGTERM)", actx, profile_ref) from None
+    finally:
+        if previous is not None:
+            _install(previous)
+
+
+def _stopped(kind: type[Stopped], how: str, actx: AppContext, ref: str) -> Stopped:
+    risk = actx.at_risk or NOTHING_YET
+    where = f" -p {ref}" if ref else ""
+    return kind(f"{how}: {risk}; run `wxcc-desk status{where}` to see the station as it is")
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _install(handler: Any) -> Any:
+    """Set the SIGTERM handler; the one before, or None where signals cannot be set (not the
+    main thread: tests run commands in threads too)."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(main)` in which SIGTERM cancels the main task as Ctrl-C does; when that
+    cancellation ends the run, Terminated is raised (KeyboardInterrupt for Ctrl-C, as asyncio
+    does). A handler the flow installs itself (`login --hold` ends cleanly) takes precedence."""
+    import asyncio
+
+    before = signal.getsignal(signal.SIGTERM)
+    hit: list[bool] = []
+
+    async def wrapped() -> T:
+        task = asyncio.current_task()
+
+        def on_sigterm() -> None:
+            hit.append(True)
+            if task is not None:
+                task.cancel()
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, on_sigterm)
+        return await main
+
+    try:
+        with asyncio.Runner() as runner:
+            try:
+                return runner.run(wrapped())
+            except asyncio.CancelledError:
+                if hit:
+                    raise Terminated from None
+                raise
+    finally:
+        # Closing the loop reset SIGTERM to the default: put back the handler from before.
+        if before is not None:
+            _install(before)
