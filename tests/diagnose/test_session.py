@@ -136,3 +136,11 @@ def test_admin_sees_interactions_and_monitoring_in_activities(sbx: Any, tmp_path
     after = _admin(sbx, tmp_path, "--agent", "alice@example.com")
     assert after.status("session.interactions") == "pass"
     assert after.status("session.active") == "warn"  # still logged in: tasks are not sessions
+
+
+def test_channel_relogin_answer_counts_as_logged_in(sbx: Any, tmp_path: Path) -> None:
+    # The SDK binds reload success on AgentReloginSuccess or AgentChannelReloginSuccess.
+    sbx.add_fault("ws-relogin-channel")
+    active = _alice_self(sbx, tmp_path).check("session.active")
+    assert active["status"] == "warn"
+    assert "already logged in on this dial number" in active["summary"]

@@ -7,6 +7,9 @@ import pytest
 from tests.sandbox.helpers import Desk, assert_log_valid, assert_spec, client
 from wxcc_desk.sandbox import SandboxHandle, parse_tenant
 
+# Inferred reasons (docs/sandbox.md): by the sandbox's own names, not their text.
+from wxcc_desk.sandbox import station as st
+
 
 def test_login_success_carries_the_session(sandbox: SandboxHandle, run) -> None:
     async def go() -> None:
@@ -124,7 +127,7 @@ def test_second_login_of_same_agent_is_refused(sandbox: SandboxHandle, run) -> N
             await desk.login()
             again = (await desk.login("+14085550111"))["data"]
             assert again["type"] == "AgentStationLoginFailed"
-            assert again["reason"] == "AGENT_ALREADY_LOGGED_IN"
+            assert again["reason"] == st.ALREADY_LOGGED_IN
 
     run(go())
 
@@ -138,9 +141,9 @@ def test_login_option_team_and_browser_rules(sandbox: SandboxHandle, run) -> Non
             # Bob's desktop profile has no BROWSER option.
             assert (await bob.login(bob.user.ci_user_id, device="BROWSER"))["data"][
                 "reason"
-            ] == "INVALID_LOGIN_OPTION"
+            ] == st.INVALID_LOGIN_OPTION
             legacy = next(t.id for t in sandbox.tenant.teams.values() if not t.active)
-            assert (await alice.login(teamId=legacy))["data"]["reason"] == "INVALID_TEAM"
+            assert (await alice.login(teamId=legacy))["data"]["reason"] == st.INVALID_TEAM
             web = (await alice.login(alice.user.ci_user_id, device="BROWSER"))["data"]
             assert web["type"] == "AgentStationLoginSuccess"
             assert web["deviceType"] == "BROWSER"
@@ -189,7 +192,7 @@ def test_logout_refused_during_interaction_then_allowed(sandbox: SandboxHandle, 
             await desk.call("PUT", "/v1/agents/logout", {"logoutReason": "done"})
             refused = (await desk.event())["data"]
             assert refused["type"] == "AgentLogoutFailed"
-            assert refused["reason"] == "AGENT_HAS_ACTIVE_INTERACTION"
+            assert refused["reason"] == st.ACTIVE_INTERACTION
             assert refused["interactionIds"] == [call_id]
             sandbox.end_interaction(call_id)
             await desk.call("PUT", "/v1/agents/logout", {"logoutReason": "done"})
@@ -217,7 +220,7 @@ def test_logout_when_not_logged_in_fails_on_the_socket(sandbox: SandboxHandle, r
             await desk.call("PUT", "/v1/agents/logout", {"logoutReason": "x"})
             return (await desk.event())["data"]
 
-    assert run(go())["reason"] == "AGENT_NOT_LOGGED_IN"
+    assert run(go())["reason"] == st.NOT_LOGGED_IN
 
 
 def test_supervisor_logs_out_an_agent_but_an_agent_cannot(sandbox: SandboxHandle, run) -> None:
@@ -272,7 +275,7 @@ def test_state_change_and_bad_aux_code(sandbox: SandboxHandle, run) -> None:
             )
             bad = (await desk.event())["data"]
             assert bad["type"] == "AgentStateChangeFailed"
-            assert bad["reason"] == "INVALID_AUX_CODE"
+            assert bad["reason"] == st.INVALID_AUX_CODE
 
     run(go())
 

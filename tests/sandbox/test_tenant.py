@@ -9,6 +9,9 @@ import pytest
 from tests.sandbox.helpers import Desk, client
 from wxcc_desk.sandbox import TenantError, default_tenant, load_tenant, parse_tenant
 
+# Inferred reasons (docs/sandbox.md): by the sandbox's own names, not their text.
+from wxcc_desk.sandbox import station as st
+
 BASE = (
     "multimedia_profiles: [{key: m, name: M}]\n"
     "sites: [{key: s, name: S, multimedia_profile: m}]\n"
@@ -164,7 +167,7 @@ def test_custom_tenant_is_served(tmp_path: Path, make_sandbox) -> None:
 
     assert run_sync(go()) == [
         "INVALID_DIAL_NUMBER",
-        "INVALID_LOGIN_OPTION",
+        st.INVALID_LOGIN_OPTION,
         "AgentStationLoginSuccess",
     ]
 

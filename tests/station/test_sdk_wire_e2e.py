@@ -151,3 +151,33 @@ def test_an_unknown_failure_reason_is_shown_as_sent(sandbox: SandboxHandle) -> N
     assert err["message"] == "station login failed: SOMETHING_NEW_42"
     assert err["code"] == "SOMETHING_NEW_42"
     assert "error occurred while logging in" in err["hint"]
+
+
+def test_hold_reconnect_accepts_the_channel_relogin(make_sandbox: MakeSandbox) -> None:
+    # The login's socket dies after its outcome; the reconnect's reload is the channel variant.
+    sb = make_sandbox(faults=["ws-drop-after=3,times=1", "ws-relogin-channel"])
+    env = {"WXCC_HOLD_TIMINGS": "retry=0.05"}
+    res = run_cli(sb, "login", "-p", PROFILE, "--hold", "--duration", "1.5", env=env)
+    assert res.code == 0, res.err
+    assert "reconnected; the station is still signed in" in res.out
+    assert "hold ended after 1.5 s" in res.out
+
+
+def test_sdk_shaped_and_channel_faults_parse() -> None:
+    from wxcc_desk.sandbox.faults import FaultError, parse_fault
+
+    assert parse_fault("ws-sdk-shaped,times=1").kind == "ws-sdk-shaped"
+    assert parse_fault("ws-relogin-channel").kind == "ws-relogin-channel"
+    try:
+        parse_fault("ws-sdk-shaped=1")
+    except FaultError as err:
+        assert "takes no value" in str(err)
+    else:
+        raise AssertionError("a value was accepted")
+
+
+def test_sdk_shaped_fault_shapes_the_login_success(make_sandbox: MakeSandbox) -> None:
+    sb = make_sandbox(faults=["ws-sdk-shaped"])
+    res = run_cli(sb, "login", "-p", PROFILE, "--json")
+    assert res.code == 0, res.err
+    assert res.json()["session"]["device_type"] == "AGENT_DN"

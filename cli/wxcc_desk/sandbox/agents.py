@@ -33,6 +33,11 @@ async def _later(world: World, ci: str, frame: dict[str, Any]) -> None:
     await emit(world, ci, frame)
 
 
+def _fault(world: World, kind: str) -> bool:
+    """Whether a fault of this kind applies now (the faults that shape events, not requests)."""
+    return any(f.kind == kind and f.fire() for f in world.faults)
+
+
 def accepted() -> web.Response:
     return web.Response(status=202)
 
@@ -74,7 +79,7 @@ async def login(request: web.Request) -> web.Response:
     if reason is None:
         session = st.start_session(world, user, body)
         data = {"type": "AgentStationLoginSuccess", **st.session_data(world, user, session)}
-        if world.knobs.sdk_shaped_events:
+        if world.knobs.sdk_shaped_events or _fault(world, "ws-sdk-shaped"):
             data = st.sdk_shaped(data, st.LOGIN_SUCCESS_FIELDS)
     else:
         data = st.failure_data("AgentStationLoginFailed", user, reason)
@@ -145,8 +150,10 @@ async def reload(request: web.Request) -> web.Response:
         outer = "AgentReloginFailed"
     else:
         outer = world.knobs.relogin_event  # AgentReloginSuccess or AgentChannelReloginSuccess
+        if _fault(world, "ws-relogin-channel"):
+            outer = "AgentChannelReloginSuccess"
         data = {"type": outer, **st.session_data(world, user, session)}
-        if world.knobs.sdk_shaped_events:
+        if world.knobs.sdk_shaped_events or _fault(world, "ws-sdk-shaped"):
             data = st.sdk_shaped(data, st.RELOGIN_SUCCESS_FIELDS)
     deliver(world, [user.ci_user_id], envelope(world, outer, data, tracking_id(request)))
     return accepted()

@@ -8,6 +8,8 @@ Kinds (docs/sandbox.md has examples):
   ws-withhold=EVENT    never send frames whose type or data.type is EVENT (e.g. Welcome)
   ws-half-open=N       after N frames sent, a socket stays open but sends nothing more,
                        server keepalives included (a half-open connection)
+  ws-relogin-channel   answer a successful reload with AgentChannelReloginSuccess
+  ws-sdk-shaped        success events carry only the fields of the SDK's types
   status=LEVEL:NAME    status page: mark the component whose name contains NAME as
                        LEVEL (degraded, partial, major, maintenance)
 
@@ -24,7 +26,17 @@ from dataclasses import dataclass
 
 DEFAULT_RETRY_AFTER_S = 1
 OPTIONS = ("path", "method", "rate", "times", "after", "retry-after")
-KINDS = ("error", "drop", "latency", "ws-drop-after", "ws-withhold", "ws-half-open", "status")
+KINDS = (
+    "error",
+    "drop",
+    "latency",
+    "ws-drop-after",
+    "ws-withhold",
+    "ws-half-open",
+    "ws-relogin-channel",
+    "ws-sdk-shaped",
+    "status",
+)
 STATUS_LEVELS = {
     "degraded": "degraded_performance",
     "partial": "partial_outage",
@@ -147,6 +159,8 @@ def _check_value(fault: Fault) -> None:
         raise FaultError(f"retry-after applies to error faults only (got {fault.spec!r})")
     if kind == "drop" and value:
         raise FaultError("drop takes no value; use e.g. drop,path=/v1/agents/*,rate=0.5")
+    if kind in ("ws-relogin-channel", "ws-sdk-shaped") and value:
+        raise FaultError(f"{kind} takes no value; use e.g. {kind},times=1")
 
 
 def as_faults(items: object) -> list[Fault]:
