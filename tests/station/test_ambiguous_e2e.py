@@ -81,7 +81,9 @@ def test_subscribe_timeout_resubscribes_once_with_force_and_the_next_run_works(
     # would have gone out (0.25 s later): its subscription would refuse that retry. The forced
     # one is processed first here; the late one then meets it and is refused (the short hold
     # keeps the run open until then: one landing after the run ended is the documented race).
-    sb = make_sandbox(faults=[f"latency=1150,path={SUBSCRIBE},times=1"])
+    # 1.4 s, not just over the 1 s timeout: a loaded machine may fire the client's timer late
+    # (the session probe now subscribes while the configuration reads run).
+    sb = make_sandbox(faults=[f"latency=1400,path={SUBSCRIBE},times=1"])
     env = {"WXCC_TIMEOUT_REQUEST": "1"}
     first = run_cli(sb, "login", "-p", PROFILE, "--hold", "--duration", "0.6", env=env)
     assert first.code == 0, first.err
