@@ -11,8 +11,9 @@ import pytest
 
 from wxcc_desk.core.errors import AuthError, ConfigError, NetworkError, RejectedError
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Http, Timeouts, UncertainOutcome, make_http
+from wxcc_desk.http.client import Http, UncertainOutcome, make_http
 from wxcc_desk.http.tls import TlsChoice, choose_tls, require_secure
+from wxcc_desk.profiles.schema import Timeouts
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

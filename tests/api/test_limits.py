@@ -20,9 +20,10 @@ from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ConfigError, NetworkError, RejectedError
 from wxcc_desk.core.output import Output
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Timeouts, UncertainOutcome, make_http
+from wxcc_desk.http.client import UncertainOutcome, make_http
 from wxcc_desk.http.limits import MAX_BODY_BYTES, loads
 from wxcc_desk.http.tls import TlsChoice, choose_tls
+from wxcc_desk.profiles.schema import Timeouts
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 import httpx
 
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Timeouts, make_http
+from wxcc_desk.http.client import make_http
 from wxcc_desk.http.tls import TlsChoice
+from wxcc_desk.profiles.schema import Timeouts
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.station.model import Station, StationEvent, StationSpec
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from wxcc_desk.core.errors import ConfigError, NetworkError
 from wxcc_desk.http.client import Http
 from wxcc_desk.http.limits import loads
-from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
     import httpx
@@ -113,7 +112,6 @@ def parse_error(resp: httpx.Response) -> MsError:
 async def _post_form(http: Http, url: str, form: dict[str, str], what: str) -> httpx.Response:
     import httpx
 
-    require_secure(url, "teams.authority_url")
     try:
         resp = await http.client.post(url, data=form)
     except httpx.HTTPError as err:
@@ -210,7 +208,6 @@ async def get_openid_configuration(http: Http, ep: Endpoints) -> dict[str, Any]:
     """The tenant's discovery document: proves the tenant exists and the authority answers."""
     import httpx
 
-    require_secure(ep.root, "teams.authority_url")
     what = "read the Entra tenant's OpenID configuration"
     try:
         resp = await http.client.get(ep.openid_configuration)

@@ -14,7 +14,6 @@ from wxcc_desk.api.entra import json_object
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
 from wxcc_desk.http.client import Http
 from wxcc_desk.http.limits import loads
-from wxcc_desk.http.tls import require_secure
 
 if TYPE_CHECKING:
     import httpx
@@ -53,7 +52,6 @@ async def probe_reachable(http: Http, graph_url: str) -> int:
     proves DNS, proxy, TLS and Graph itself without needing a sign-in."""
     import httpx
 
-    require_secure(graph_url, "teams.graph_url")
     try:
         resp = await http.client.get(f"{graph_url}/v1.0/me")
     except httpx.HTTPError as err:
@@ -71,7 +69,6 @@ async def probe_reachable(http: Http, graph_url: str) -> int:
 async def _get(http: Http, url: str, what: str) -> dict[str, Any]:
     import httpx
 
-    require_secure(url, "teams.graph_url")
     try:
         resp = await http.client.get(url)
     except httpx.HTTPError as err:

@@ -117,9 +117,8 @@ async def _exchange(
 ) -> TokenSet:
     import httpx
 
-    from wxcc_desk.http.client import Timeouts, make_http
+    from wxcc_desk.http.factory import client_for
     from wxcc_desk.http.limits import send_bounded
-    from wxcc_desk.http.tls import choose_tls
 
     secret = await asyncio.to_thread(client_secret, profile, actx)
     form = token_form(
@@ -130,16 +129,15 @@ async def _exchange(
         redirect_uri=redirect_uri,
         code_verifier=pkce.verifier,
     )
-    timeouts = Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request)
-    tls = choose_tls(profile.tls.trust, profile.tls.ca_bundle)
+    timeouts = profile.timeouts
     what = "exchange the sign-in code for tokens"
-    async with make_http(
+    async with client_for(
+        profile,
         tracker=actx.tracker,
         trace=actx.trace_line,
-        tls=tls,
-        timeouts=timeouts,
-        transport=transport,
         env=actx.env,
+        urls=("identity_url",),
+        transport=transport,
     ) as http:
         try:
             response = await send_bounded(

@@ -1,4 +1,4 @@
-"""The HTTP clients of a diagnose run, made by the one factory in `wxcc_desk.http.client`.
+"""The HTTP clients of a diagnose run, made by the one factory, `wxcc_desk.http.factory.client_for`.
 
 `state.http` carries no token (network probes, status page); `state.extras["authed"]` carries
 the profile's token (identity, configuration, activities); a token bucket in its transport
@@ -16,16 +16,8 @@ from wxcc_desk.diagnose.runner import RunState
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.diagnose.options import DiagnoseOptions
-    from wxcc_desk.http.client import Http, Timeouts
+    from wxcc_desk.http.client import Http
     from wxcc_desk.http.tls import TlsChoice
-
-
-def _timeouts(state: RunState) -> Timeouts:
-    from wxcc_desk.http.client import Timeouts
-
-    p = state.profile
-    assert p is not None
-    return Timeouts(connect=p.timeouts.connect, read=p.timeouts.request)
 
 
 @contextlib.asynccontextmanager
@@ -36,26 +28,20 @@ async def open_clients(
         yield state
         return
     from wxcc_desk.diagnose.ratelimit import bucket_for, limited_transport
-    from wxcc_desk.diagnose.routing import routed_transport
-    from wxcc_desk.http.client import make_http
-    from wxcc_desk.http.tls import TlsChoice
+    from wxcc_desk.http.factory import client_for, tls_for
+    from wxcc_desk.http.proxy import routed_transport
 
-    context = state.profile.tls.ssl_context()
-    tls = TlsChoice(context, f"TLS: {state.profile.tls.trust}")
-    # Both clients route through the proxies the run's environment names (diagnose/routing.py);
+    tls = tls_for(state.profile)
+    # Both clients route through the proxies the run's environment names (http/proxy.py);
     # the token bucket paces only the token-bearing requests (what the tenant's limit counts).
     bucket = bucket_for(opts.rate_per_minute)
     state.extras["bucket"] = bucket
     state.paused_s = bucket.paused_seconds
     state.extras["trace"] = actx.trace_line
     state.extras.update(tls=tls, tracker=actx.tracker, state_dir=actx.state_dir)
-    transport = limited_transport(routed_transport(context, actx.env), bucket)
-    state.http = make_http(
-        tracker=actx.tracker,
-        trace=actx.trace_line,
-        tls=tls,
-        timeouts=_timeouts(state),
-        transport=routed_transport(context, actx.env),
+    transport = limited_transport(routed_transport(tls.verify, actx.env), bucket)
+    state.http = client_for(
+        state.profile, tracker=actx.tracker, trace=actx.trace_line, env=actx.env, tls=tls
     )
     authed = _authed_client(actx, state, tls, transport)
     try:
@@ -74,7 +60,7 @@ def _authed_client(
     from wxcc_desk.auth.credentials import resolve_tokens
     from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.core.errors import WxccError
-    from wxcc_desk.http.client import make_http
+    from wxcc_desk.http.factory import client_for
 
     profile = state.profile
     assert profile is not None
@@ -84,11 +70,12 @@ def _authed_client(
         state.extras["token_error"] = err
         return None
     state.extras["tokens"] = tokens
-    client = make_http(
+    client = client_for(
+        profile,
         tracker=actx.tracker,
         trace=actx.trace_line,
+        env=actx.env,
         tls=tls,
-        timeouts=_timeouts(state),
         auth=RefreshingAuth(profile, actx, tokens),
         transport=transport,
     )

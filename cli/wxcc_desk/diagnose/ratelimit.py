@@ -2,9 +2,9 @@
 
 The bucket keeps the run under the tenant's limit; a 429 that still arrives pauses the whole
 bucket for its `Retry-After` and the request is sent again, so no check ever fails on a 429.
-It sits in an httpx transport under the client `wxcc_desk.http.client.make_http` builds, so tracking
-IDs, traces and error mapping stay in one place. (aiolimiter was considered: it has no way to
-pause every waiter for a server-given Retry-After, which is the part that matters here.)
+It sits in an httpx transport under the client `wxcc_desk.http.factory.client_for` builds, so
+tracking IDs, traces and error mapping stay in one place. (aiolimiter was considered: it has no
+way to pause every waiter for a server-given Retry-After, which is the part that matters here.)
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from wxcc_desk.core.tracking import Tracker
 from wxcc_desk.http.limits import DeadlineExceeded, loads, send_bounded
 from wxcc_desk.http.retry import Transient, retry_after, with_retries
 from wxcc_desk.http.tls import TlsChoice, is_loopback
+from wxcc_desk.profiles.schema import Timeouts
 
 if TYPE_CHECKING:
     import httpx
@@ -50,23 +51,6 @@ class UncertainOutcome(NetworkError):
 # --------------------------------------------------------------------------- settings
 
 
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds; `connect` and `read` per request, `attempts` counts the first try. An attempt
-    ends at `connect + read` whatever the server's pace (`deadline`; http/limits.py).
-
-    A `Retry-After` up to `retry_after_cap` is waited; a longer one fails the call at once."""
-
-    connect: float = 5.0
-    read: float = 15.0
-    attempts: int = 3
-    retry_after_cap: float = 30.0
-
-    @property
-    def deadline(self) -> float:
-        return self.connect + self.read
-
-
 # --------------------------------------------------------------------------- client
 
 
@@ -79,6 +63,8 @@ class Http:
     trace: Callable[[str], None]
     timeouts: Timeouts = field(default_factory=Timeouts)
     env: Mapping[str, str] = field(default_factory=dict)  # decides proxies (http/proxy.py)
+    # The https rule for each request's URL (http/factory.py), raising before anything is sent.
+    guard: Callable[[str], None] | None = None
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -149,6 +135,7 @@ def make_http(
     auth: httpx.Auth | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     env: Mapping[str, str] | None = None,
+    guard: Callable[[str], None] | None = None,
 ) -> Http:
     """The one factory of HTTP clients. `transport` lets tests run in-process, never patching;
     without one, `env` (default: the process environment) decides proxies (http/proxy.py)."""
@@ -162,6 +149,8 @@ def make_http(
     environ = os.environ if env is None else env
 
     async def on_request(request: httpx.Request) -> None:
+        if guard is not None:
+            guard(str(request.url))
         request.headers[TRACKING_HEADER] = tracker.next_id()
         request.extensions["wxcc_start"] = time.monotonic()
 
@@ -180,7 +169,7 @@ def make_http(
         headers={"User-Agent": _user_agent(), "Accept": "application/json"},
         follow_redirects=False,
     )
-    return Http(client, tracker, trace, t, environ)
+    return Http(client, tracker, trace, t, environ, guard)
 
 
 def _user_agent() -> str:

@@ -130,7 +130,7 @@ def _timeouts(r: _Reader) -> Timeouts:
     d = Timeouts()
     return Timeouts(
         connect=r.get("timeouts.connect", d.connect),
-        request=r.get("timeouts.request", d.request),
+        read=r.get("timeouts.request", d.read),
         outcome=r.get("timeouts.outcome", d.outcome),
         keyring=r.get("timeouts.keyring", d.keyring),
     )

@@ -77,12 +77,24 @@ class OAuthSettings:
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds. `outcome` is how long to wait for the WebSocket result of an agent request."""
+    """Seconds: the profile's `timeouts` keys, and the one timeout policy of every HTTP client.
+
+    `connect` and `read` (the profile key `timeouts.request`) per request; an attempt ends at
+    `connect + read` whatever the server's pace (`deadline`; http/limits.py). `outcome` is how
+    long to wait for the WebSocket result of an agent request, `keyring` bounds a keyring call.
+    `attempts` counts the first try; a `Retry-After` up to `retry_after_cap` is waited, a longer
+    one fails the call at once."""
 
     connect: float = 5.0
-    request: float = 20.0
+    read: float = 20.0
     outcome: float = 20.0
     keyring: float = 5.0
+    attempts: int = 3
+    retry_after_cap: float = 30.0
+
+    @property
+    def deadline(self) -> float:
+        return self.connect + self.read
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.core import interrupt
 from wxcc_desk.core.redact import mask
-from wxcc_desk.http.client import Timeouts, make_http
-from wxcc_desk.http.tls import choose_tls, require_secure
+from wxcc_desk.http.factory import WXCC_URLS, check_urls, client_for, tls_for
 from wxcc_desk.render.station import TokenView
 from wxcc_desk.station.liveness import HoldTimings
 from wxcc_desk.station.model import EventSink, Station, spec_from_profile
@@ -69,19 +68,16 @@ def build_station(
     *,
     state_dir: Path | None = None,
 ) -> Station:
-    for key in ("api_url", "identity_url", "status_url"):
-        require_secure(getattr(profile, key), key)
-    tls = choose_tls(
-        profile.tls.trust, profile.tls.ca_bundle, profile.sources.get("tls.ca_bundle", "")
-    )
+    check_urls(profile, WXCC_URLS)
+    tls = tls_for(profile)
     actx.trace_line(tls.description + (" (plain http on loopback)" if profile.is_loopback else ""))
-    http = make_http(
+    http = client_for(
+        profile,
         tracker=actx.tracker,
         trace=actx.trace_line,
-        tls=tls,
-        timeouts=Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request),
-        auth=_auth(actx, profile, tokens),
         env=actx.env,
+        tls=tls,
+        auth=_auth(actx, profile, tokens),
     )
     return Station(
         name=profile.name,

@@ -65,15 +65,13 @@ async def _banner(st: Station) -> StatusBanner:
     status host (the profile may point `status_url` anywhere)."""
     from dataclasses import replace
 
-    from wxcc_desk.http.client import make_http
+    from wxcc_desk.http.factory import sibling
 
     t = st.http.timeouts
     quick = replace(
         t, connect=min(t.connect, BANNER_SECONDS), read=min(t.read, BANNER_SECONDS), attempts=1
     )
-    public = make_http(
-        tracker=st.tracker, trace=st.trace, tls=st.tls, timeouts=quick, env=st.http.env
-    )
+    public = sibling(st.http, st.tls, timeouts=quick)  # no auth: the token stays off this host
     async with public:
         try:
             return await asyncio.wait_for(

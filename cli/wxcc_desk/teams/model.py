@@ -6,15 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.api import entra
 from wxcc_desk.core.errors import ConfigError, ExitCode
 from wxcc_desk.core.redact import mask
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.client import Http, make_http
+from wxcc_desk.http.client import Http
+from wxcc_desk.http.factory import TEAMS_URLS, client_for
 from wxcc_desk.http.tls import TlsChoice
 from wxcc_desk.teams.store import PendingCode, TeamsStore, Vault, iso
+
+if TYPE_CHECKING:
+    from wxcc_desk.profiles.schema import Profile
 
 SCHEMA = "wxcc-desk/teams-auth-status/v1"
 STATES = ("not_configured", "not_authenticated", "pending", "succeeded", "expired", "failed")
@@ -166,24 +170,28 @@ class TeamsSession:
     tracker: Tracker
     trace: Callable[[str], None]
     tls: TlsChoice
+    profile: Profile
     env: Mapping[str, str] = field(default_factory=dict)
     transport: Any = None  # an httpx transport, for in-process tests
 
     def http(self, auth: Any = None) -> Http:
-        return make_http(
+        """A client for the Microsoft endpoints (the one factory: TLS, https rule, timeouts)."""
+        return client_for(
+            self.profile,
             tracker=self.tracker,
             trace=self.trace,
+            env=self.env,
+            urls=TEAMS_URLS,
             tls=self.tls,
             auth=auth,
             transport=self.transport,
-            env=self.env,
         )
 
     def login_hint(self) -> str:
         return f"run `wxcc-desk teams-auth login -p {self.target.profile}`"
 
 
-def target_of(profile: Any) -> TeamsTarget:
+def target_of(profile: Profile) -> TeamsTarget:
     """The `TeamsTarget` of a `wxcc_desk.profiles.load.Profile`."""
     t = profile.teams
     return TeamsTarget(
@@ -192,7 +200,7 @@ def target_of(profile: Any) -> TeamsTarget:
 
 
 def make_session(
-    profile: Any,
+    profile: Profile,
     vault: Vault,
     *,
     state_dir: Path,
@@ -202,7 +210,7 @@ def make_session(
     env: Mapping[str, str],
 ) -> TeamsSession:
     store = TeamsStore(vault, state_dir, profile.name)
-    return TeamsSession(target_of(profile), store, tracker, trace, tls, env)
+    return TeamsSession(target_of(profile), store, tracker, trace, tls, profile, env)
 
 
 def require_configured(s: TeamsSession) -> None:

@@ -18,7 +18,7 @@ from wxcc_desk.teams.store import KeystoreVault, PendingCode, iso
 
 def load(actx: AppContext, profile_flag: str | None) -> tuple[Any, TeamsSession]:
     """The profile and a Teams session on the profile's keyring entries."""
-    from wxcc_desk.http.tls import choose_tls
+    from wxcc_desk.http.factory import tls_for
     from wxcc_desk.profiles.load import load_profile, profile_name
 
     profile = load_profile(profile_name(profile_flag, actx.env), env=actx.env)
@@ -29,9 +29,7 @@ def load(actx: AppContext, profile_flag: str | None) -> tuple[Any, TeamsSession]
         state_dir=actx.state_dir,
         tracker=actx.tracker,
         trace=actx.trace_line,
-        tls=choose_tls(
-            profile.tls.trust, profile.tls.ca_bundle, profile.sources.get("tls.ca_bundle", "")
-        ),
+        tls=tls_for(profile),
         env=actx.env,
     )
     return profile, session
@@ -53,19 +51,17 @@ async def connector(actx: AppContext, profile: Any, session: TeamsSession) -> Co
 def _wxcc_http(actx: AppContext, profile: Any, session: TeamsSession) -> Http:
     from wxcc_desk.auth import credentials
     from wxcc_desk.auth.refresh import RefreshingAuth
-    from wxcc_desk.http.client import Timeouts, make_http
-    from wxcc_desk.http.tls import require_secure
+    from wxcc_desk.http.factory import client_for
 
-    for key in ("api_url", "identity_url"):
-        require_secure(getattr(profile, key), key)
     tokens = credentials.resolve_tokens(profile, actx, None)
-    return make_http(
+    return client_for(
+        profile,
         tracker=actx.tracker,
         trace=actx.trace_line,
-        tls=session.tls,
-        timeouts=Timeouts(connect=profile.timeouts.connect, read=profile.timeouts.request),
-        auth=RefreshingAuth(profile, actx, tokens),
         env=actx.env,
+        urls=("api_url", "identity_url"),
+        tls=session.tls,
+        auth=RefreshingAuth(profile, actx, tokens),
     )
 
 

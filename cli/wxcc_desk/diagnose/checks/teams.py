@@ -153,15 +153,13 @@ def _not_signed_in(st: TeamsStatus, facts: dict[str, Any]) -> Outcome:
 
 def _session(ctx: CheckContext) -> TeamsSession:
     """A Teams session on the run's AppContext (keystore, state dir, tracker, trace)."""
-    from wxcc_desk.http.tls import choose_tls
+    from wxcc_desk.http.factory import tls_for
     from wxcc_desk.teams.model import make_session
     from wxcc_desk.teams.store import KeystoreVault
 
     actx = ctx.state.extras["actx"]
     profile = ctx.state.profile
-    tls = choose_tls(
-        profile.tls.trust, profile.tls.ca_bundle, profile.sources.get("tls.ca_bundle", "")
-    )
+    tls = tls_for(profile)
     vault = KeystoreVault(actx.keystore, profile.name, profile.timeouts.keyring)
     return make_session(
         profile,
