@@ -133,9 +133,10 @@ def test_supervisor_number_is_checked_and_sent_as_an_agents(
 
 def test_sdk_shaped_success_events_are_enough(sandbox: SandboxHandle) -> None:
     sandbox.websocket(sdk_shaped_events=True)
-    res = run_cli(sandbox, "login", "-p", PROFILE, "--json")
+    res = run_cli(sandbox, "login", "-p", PROFILE, "--json", env={"WXCC_AFTER_LOGIN": "available"})
     assert res.code == 0, res.err
     session = res.json()["session"]
+    assert session["state"] == "Available"  # from a state-change success of the SDK's shape
     assert session["device_type"] == "AGENT_DN" and session["dial_number"] == "+14085550100"
     record = (res.actx.state_dir / "sessions" / "sandbox.json").read_text()
     assert '"device_type": "AGENT_DN"' in record

@@ -38,6 +38,11 @@ def _fault(world: World, kind: str) -> bool:
     return any(f.kind == kind and f.fire() for f in world.faults)
 
 
+def _shaped(world: World) -> bool:
+    """Success events with only the SDK types' fields (knob or fault)."""
+    return world.knobs.sdk_shaped_events or _fault(world, "ws-sdk-shaped")
+
+
 def accepted() -> web.Response:
     return web.Response(status=202)
 
@@ -79,7 +84,7 @@ async def login(request: web.Request) -> web.Response:
     if reason is None:
         session = st.start_session(world, user, body)
         data = {"type": "AgentStationLoginSuccess", **st.session_data(world, user, session)}
-        if world.knobs.sdk_shaped_events or _fault(world, "ws-sdk-shaped"):
+        if _shaped(world):
             data = st.sdk_shaped(data, st.LOGIN_SUCCESS_FIELDS)
     else:
         data = st.failure_data("AgentStationLoginFailed", user, reason)
@@ -116,6 +121,8 @@ async def logout(request: web.Request) -> web.Response:
             "logoutReason": body["logoutReason"],
             "loggedOutBy": "SELF" if target is user else user.ci_user_id,
         }
+        if _shaped(world):
+            data = st.sdk_shaped(data, st.LOGOUT_SUCCESS_FIELDS)
     frame = envelope(world, "Logout", data, tracking_id(request))
     deliver(world, [target.ci_user_id, user.ci_user_id], frame)
     return accepted()
@@ -134,6 +141,8 @@ async def state(request: web.Request) -> web.Response:
     else:
         states.apply(session, body["state"], body["auxCodeId"], body["lastStateChangeReason"])
         data = states.data("AgentStateChangeSuccess", target, session, user)
+        if _shaped(world):
+            data = st.sdk_shaped(data, st.STATE_SUCCESS_FIELDS)
     frame = envelope(world, "AgentStateChange", data, tracking_id(request))
     deliver(world, [target.ci_user_id, user.ci_user_id], frame)
     return accepted()
@@ -153,7 +162,7 @@ async def reload(request: web.Request) -> web.Response:
         if _fault(world, "ws-relogin-channel"):
             outer = "AgentChannelReloginSuccess"
         data = {"type": outer, **st.session_data(world, user, session)}
-        if world.knobs.sdk_shaped_events or _fault(world, "ws-sdk-shaped"):
+        if _shaped(world):
             data = st.sdk_shaped(data, st.RELOGIN_SUCCESS_FIELDS)
     deliver(world, [user.ci_user_id], envelope(world, outer, data, tracking_id(request)))
     return accepted()

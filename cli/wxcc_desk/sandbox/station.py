@@ -197,6 +197,21 @@ RELOGIN_SUCCESS_FIELDS = LOGIN_SUCCESS_FIELDS - {"supervisorSessionId"} | {
 }  # fmt: skip
 
 
+LOGOUT_SUCCESS_FIELDS = frozenset(
+    {
+        "eventType", "agentId", "trackingId", "agentSessionId", "orgId", "status", "subStatus",
+        "loggedOutBy", "roles", "type",
+    }
+)  # fmt: skip
+STATE_SUCCESS_FIELDS = frozenset(
+    {
+        "eventType", "agentId", "trackingId", "auxCodeId", "agentSessionId", "orgId", "status",
+        "subStatus", "lastIdleCodeChangeTimestamp", "lastStateChangeTimestamp", "type",
+        "changedBy", "changedById", "changedByName", "lastStateChangeReason",
+    }
+)  # fmt: skip
+
+
 def sdk_shaped(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     """Only the fields the SDK's type declares (the `sdk_shaped_events` knob)."""
     return {k: v for k, v in data.items() if k in fields}
