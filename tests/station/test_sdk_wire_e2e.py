@@ -100,8 +100,10 @@ def test_supervisor_only_signs_in_without_telephony_or_team(
     sandbox: SandboxHandle, tmp_path: Path
 ) -> None:
     profile = _sue(tmp_path)
+    Path(profile).write_text(Path(profile).read_text() + "remember: true\n")
     res = run_cli(sandbox, "login", "-p", profile, "--json", email="sue@example.com")
     assert res.code == 0, res.err
+    assert not any("credentials were not saved" in w for w in res.json()["warnings"])
     (body,) = _sent(sandbox, "POST", "/v1/agents/login")
     assert isinstance(body, dict)
     assert body["roles"] == ["supervisor"] and body["teamId"] == ""

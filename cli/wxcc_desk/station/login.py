@@ -157,6 +157,8 @@ def found_team(data: dict[str, object]) -> str:
 
 
 def _remember(remember: Callable[[StationCredentials], None], result: LoginResult) -> None:
+    if not result.session.device_type and not result.plan.request.device_type:
+        return  # a supervisor without telephony: no station credentials to remember
     used = used_station(result.session)
     if used is None:
         result.warnings.append(
