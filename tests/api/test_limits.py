@@ -203,3 +203,30 @@ def test_an_unusable_proxy_is_one_clear_error(value: str) -> None:
     )
     assert code == 3, err
     assert "\nerror: the proxy HTTPS_PROXY=" in err and "internal error" not in err
+
+
+# --------------------------------------------------------------------------- bounded text
+
+
+def test_a_huge_error_description_is_cut() -> None:
+    import json
+
+    huge = json.dumps({"error": {"message": [{"description": "x" * (5 * hostile.MIB)}]}})
+    slow = Timeouts(connect=5, read=30, attempts=1)
+    with (
+        hostile.serve(hostile.body(huge.encode(), status=400)) as srv,
+        pytest.raises(RejectedError) as info,
+    ):
+        _get(srv.url + "/x", timeouts=slow)
+    assert len(info.value.message) < 500
+    assert f"({5 * hostile.MIB - 300} more characters)" in info.value.message
+
+
+def test_verbose_names_plain_http_only_for_http() -> None:
+    env = {"WXCC_BASE_URL": "https://localhost:9", "WXCC_ACCESS_TOKEN": "tok_us1_" + "a" * 36}
+    _code, _out, err = _cli("-v", "status", "-p", PROFILE, env=env)
+    assert "TLS: verifying" in err and "plain http" not in err
+    with hostile.serve(hostile.body(b"{}")) as srv:
+        env["WXCC_BASE_URL"] = srv.url
+        _code, _out, err = _cli("-v", "status", "-p", PROFILE, env=env)
+    assert "(plain http on loopback)" in err

@@ -139,10 +139,57 @@ def test_reports_replace_files_whole_and_keep_links_and_modes(sbx: Any, tmp_path
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null on this platform")
-def test_dev_null_is_written_in_place_not_replaced(sbx: Any, tmp_path: Path) -> None:
-    run = _diag(sbx, tmp_path, "--junit", "/dev/null")
+@pytest.mark.parametrize("option", ["--junit", "--markdown", "--bundle"])
+def test_a_device_or_fifo_is_refused_before_any_check(
+    sbx: Any, tmp_path: Path, option: str
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target in ("/dev/null", str(fifo)):
+        run = _diag(sbx, tmp_path, option, target)
+        assert run.code == 3, run.stderr
+        assert "not a file" in run.stderr and "internal error" not in run.stderr
+        assert _one_doc(run.stdout)["error"]["code"] == "UNSAFE_PATH"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_fifo_step_summary_is_a_warning_not_a_hang(sbx: Any, tmp_path: Path) -> None:
+    fifo = tmp_path / "summary"
+    os.mkfifo(fifo)  # nobody reads it: opening it for writing would block forever
+    run = _diag(sbx, tmp_path, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(fifo)})
     assert run.code == 0, run.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert "GITHUB_STEP_SUMMARY" in run.stderr and "not a file" in run.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "lchown") or os.geteuid() != 0, reason="needs root to chown")
+@pytest.mark.parametrize("option", ["--junit", "--bundle", "GITHUB_STEP_SUMMARY"])
+def test_a_symlink_of_another_user_in_a_sticky_folder_is_not_followed(
+    sbx: Any, tmp_path: Path, option: str
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    victim.chmod(0o600)
+    link = shared / "report.xml"
+    link.symlink_to(victim)
+    os.lchown(link, 65534, 65534)  # planted by another user
+    if option == "GITHUB_STEP_SUMMARY":
+        run = _diag(sbx, tmp_path, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(link)})
+        assert run.code == 0 and "refusing to follow the symbolic link" in run.stderr
+    else:
+        run = _diag(sbx, tmp_path, option, str(link))
+        assert run.code == 3, run.stderr
+        assert "refusing to follow the symbolic link" in run.stderr and "uid 65534" in run.stderr
+    assert victim.read_text() == "precious" and link.is_symlink()
+    # The same link is followed when it is the user's own, or the folder is not shared.
+    os.lchown(link, os.geteuid(), os.getegid())
+    assert _diag(sbx, tmp_path, "--junit", str(link)).code == 0
+    assert victim.read_text().startswith("<?xml")
+    os.lchown(link, 65534, 65534)
+    shared.chmod(0o755)
+    assert _diag(sbx, tmp_path, "--junit", str(link)).code == 0
 
 
 @pytest.mark.parametrize("where", ["missing-folder", "a-folder"])

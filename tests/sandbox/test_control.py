@@ -90,7 +90,8 @@ def test_bad_control_calls(sandbox: SandboxHandle) -> None:
     ):
         with pytest.raises(ControlError):
             sandbox.control(method, path, body)
-    r = httpx.post(sandbox.control_url + "/rona", content=b"{bad", trust_env=False)
+    json_type = {"Content-Type": "application/json"}
+    r = httpx.post(sandbox.control_url + "/rona", content=b"{bad", headers=json_type)
     assert r.status_code == 400
 
 

@@ -168,18 +168,20 @@ def _render(
 
 def _step_summary(actx: AppContext, md: str) -> None:
     """Append to $GITHUB_STEP_SUMMARY. A courtesy: failing to is a warning, never the result."""
+    from wxcc_desk.core.errors import WxccError
     from wxcc_desk.core.redact import scrub
+    from wxcc_desk.core.safepath import append_regular
 
     summary = actx.env.get("GITHUB_STEP_SUMMARY")
     if not summary:
         return
     try:
-        with Path(summary).open("a", encoding="utf-8") as fh:
-            fh.write(scrub(md))
-    except OSError as err:
+        append_regular(Path(summary), "GITHUB_STEP_SUMMARY", scrub(md).encode("utf-8"))
+    except (OSError, WxccError) as err:
+        why = err.message if isinstance(err, WxccError) else err.strerror or str(err)
         actx.out.say(
             f"warning: GITHUB_STEP_SUMMARY={summary} cannot be appended to "
-            f"({err.strerror or err}); the job summary is skipped, the result is unchanged",
+            f"({why}); the job summary is skipped, the result is unchanged",
             "warn",
         )
 

@@ -33,6 +33,15 @@ def printable_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+MAX_MESSAGE = 2000  # characters: a message or hint is one line a person reads
+
+
+def _bounded(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[:MAX_MESSAGE]}… ({len(text) - MAX_MESSAGE} more characters)"
+
+
 class WxccError(Exception):
     """An expected failure: a one-line message, the fix, and the tracking IDs support needs.
 
@@ -51,7 +60,7 @@ class WxccError(Exception):
         code: str | None = None,
         tracking_ids: tuple[str, ...] | list[str] = (),
     ) -> None:
-        message, hint = printable_line(message), printable_line(hint)
+        message, hint = printable_line(_bounded(message)), printable_line(_bounded(hint))
         super().__init__(message)
         self.message = message
         self.hint = hint

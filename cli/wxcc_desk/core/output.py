@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from wxcc_desk.core.redact import scrub
+from wxcc_desk.core.text import strip_controls
 
 _STYLES = {"error": "31", "warn": "33", "ok": "32", "info": "0", "dim": "2"}
 
@@ -26,12 +27,12 @@ class Output:
 
     def data(self, text: str) -> None:
         """A result: tables, JSON. Always stdout."""
-        self.stdout.write(scrub(text).rstrip("\n") + "\n")
+        self.stdout.write(strip_controls(scrub(text)).rstrip("\n") + "\n")
         self.stdout.flush()
 
     def say(self, text: str, style: str = "info") -> None:
         """Progress, warnings and errors for a person. Always stderr."""
-        line = scrub(text)
+        line = strip_controls(scrub(text))  # no escape sequence but the tool's own colours
         if self.color and style in _STYLES and style != "info":
             line = f"\x1b[{_STYLES[style]}m{line}\x1b[0m"
         self.stderr.write(line + "\n")

@@ -24,7 +24,7 @@ from wxcc_desk.core.errors import (
     WxccError,
 )
 from wxcc_desk.core.tracking import Tracker
-from wxcc_desk.http.limits import DeadlineExceeded, loads, send_bounded
+from wxcc_desk.http.limits import DeadlineExceeded, cut_text, loads, send_bounded
 from wxcc_desk.http.retry import Transient, retry_after, with_retries
 from wxcc_desk.http.tls import TlsChoice, is_loopback
 from wxcc_desk.profiles.schema import Timeouts
@@ -311,7 +311,12 @@ def server_tracking_ids(resp: httpx.Response) -> list[str]:
 
 
 def server_message(resp: httpx.Response) -> str:
-    """The human text of the three error body shapes: WxCC ApiErrorResponse, Webex, AQM."""
+    """The human text of the three error body shapes (WxCC ApiErrorResponse, Webex, AQM), cut
+    to `cut_text`'s bound: a service may answer an error with megabytes of description."""
+    return cut_text(_server_message(resp))
+
+
+def _server_message(resp: httpx.Response) -> str:
     body = _body(resp)
     if not isinstance(body, dict):
         return ""

@@ -30,6 +30,16 @@ class DeadlineExceeded(NetworkError):
     default_code = "DEADLINE"
 
 
+MAX_TEXT = 300  # characters of a service's error description shown in a message
+
+
+def cut_text(text: str, limit: int = MAX_TEXT) -> str:
+    """`text`, or its first `limit` characters and how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def loads(data: str | bytes | bytearray) -> Any:
     """`json.loads`, but nesting too deep to parse is a ValueError, not a RecursionError."""
     try:

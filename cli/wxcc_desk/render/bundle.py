@@ -43,7 +43,10 @@ def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool 
     }
     try:
         # a temp file renamed into place: never a truncated zip, even on a failure mid-way
-        with reports.atomic_open(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        with (
+            reports.atomic_open(path, "--bundle") as fh,
+            zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
             for name, text in members.items():
                 zf.writestr(name, scrub(text))
             with zf.open("trace.txt", "w") as out:  # streamed: a long trace is never one string

@@ -214,12 +214,12 @@ def check_writable(path: Path, option: str) -> None:
     bits say nothing for root, ACLs or read-only mounts) and the path must not be a folder.
     """
     from wxcc_desk.core.errors import ConfigError
+    from wxcc_desk.core.safepath import safe_target
 
-    target = _real(path)
+    # Symlinks followed only as protected_symlinks allows; a FIFO or device is refused.
+    target = safe_target(path, option)
     if target.is_dir():
         raise ConfigError(f"{option} {path} is a folder", hint=f"pass {option} a file path")
-    if _special(target):  # /dev/null, /dev/stdout, a pipe: written in place, nothing to probe
-        return
     folder = target.parent
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
@@ -239,17 +239,16 @@ def check_writable(path: Path, option: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path) -> Iterator[BinaryIO]:
+def atomic_open(path: Path, option: str = "the report") -> Iterator[BinaryIO]:
     """A binary file that replaces `path` only once it is completely written and synced.
 
     On any error the temp file is removed and `path` is left as it was. An existing file keeps
-    its permissions; a new one gets the usual umask ones. Symlinks are written through.
+    its permissions; a new one gets the usual umask ones. Symlinks are written through, where
+    the protected_symlinks rule allows (core/safepath.py); a FIFO or device is refused.
     """
-    target = _real(path)
-    if _special(target):
-        with target.open("wb") as fh:
-            yield fh
-        return
+    from wxcc_desk.core.safepath import safe_target
+
+    target = safe_target(path, option)
     fd, tmp = _create_temp(target)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -271,26 +270,13 @@ def write_report(path: Path, text: str, option: str) -> None:
     from wxcc_desk.core.redact import scrub
 
     try:
-        with atomic_open(path) as fh:
+        with atomic_open(path, option) as fh:
             fh.write(scrub(text).encode("utf-8"))
     except OSError as err:
         raise ConfigError(
             f"cannot write {option} {path}: {err.strerror or err}",
             hint=f"pass {option} a path in a writable folder",
         ) from None
-
-
-def _real(path: Path) -> Path:
-    return Path(os.path.realpath(path))
-
-
-def _special(target: Path) -> bool:
-    """An existing device, pipe or socket: renaming over it would replace it, so never do."""
-    try:
-        mode = target.stat().st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)

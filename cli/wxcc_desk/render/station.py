@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from wxcc_desk.core.text import plain
+
 if TYPE_CHECKING:
     from wxcc_desk.api.status_page import StatusBanner
     from wxcc_desk.core.tracking import Tracker
@@ -52,7 +54,8 @@ def _since(ms: int) -> str:
 def _table(rows: list[tuple[str, str]]) -> str:
     from tabulate import tabulate
 
-    return tabulate(rows, tablefmt="plain")
+    # Cells carry the service's text (names, states): one printable line each (core/text.py).
+    return tabulate([(plain(k), plain(v)) for k, v in rows], tablefmt="plain")
 
 
 def document(
@@ -137,9 +140,9 @@ def login_table(result: LoginResult) -> str:
 
 def banner_lines(banner: StatusBanner) -> list[str]:
     if banner.error:
-        return [f"status page: not available ({banner.error})"]
+        return [plain(f"status page: not available ({banner.error})")]
     lines = [f"service status: {d.name} is {d.status.replace('_', ' ')}" for d in banner.degraded]
-    return lines + [f"service incident: {name}" for name in banner.incidents]
+    return [plain(line) for line in lines + [f"service incident: {n}" for n in banner.incidents]]
 
 
 def status_json(report: StatusReport, token: TokenView, tracker: Tracker) -> str:
@@ -230,4 +233,6 @@ def event_json(event: StationEvent) -> str:
 
 def event_line(event: StationEvent) -> str:
     stamp = time.strftime("%H:%M:%S", time.localtime(event.at or time.time()))
-    return f"{stamp}  {event.kind:<11} {event.text}"
+    # The text holds the service's words (a subStatus, a reason): a line break or an escape
+    # sequence in them must not forge another event line or reach the terminal.
+    return f"{stamp}  {plain(event.kind):<11} {plain(event.text)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 import uuid
 from typing import Any
@@ -211,6 +212,18 @@ async def mint_token(request: web.Request) -> web.Response:
 RELOGIN_EVENTS = ("AgentReloginSuccess", "AgentChannelReloginSuccess")
 
 
+# Seconds a WebSocket knob may take: server keepalives no faster than every 5 ms (0 sent
+# frames in a busy loop), nothing longer than a day.
+KNOB_SECONDS = {"server_keepalive_s": 0.005}
+
+
+def _check_seconds(key: str, value: object) -> None:
+    low = KNOB_SECONDS.get(key, 0.001)
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not low <= number <= 86_400:
+        raise ApiError(400, f"{key} must be a number of seconds from {low:g} to 86400.")
+
+
 async def websocket_knobs(request: web.Request) -> web.Response:
     world = request.app[WORLD]
     body = await _body(request)
@@ -219,8 +232,12 @@ async def websocket_knobs(request: web.Request) -> web.Response:
         kind = type(getattr(knobs, key, None))
         if kind not in (bool, float, str) or isinstance(value, str) != (kind is str):
             raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; see docs/sandbox.md.")
+        if kind is float:
+            _check_seconds(key, value)
         if key == "url_base" and value and not str(value).startswith(("ws://", "wss://")):
             raise ApiError(400, "url_base must start with ws:// or wss:// (or be empty).")
+        if kind is str and (len(value) > 200 or not value.isprintable()):
+            raise ApiError(400, f"{key} must be at most 200 printable characters.")
         if key == "relogin_event" and value not in RELOGIN_EVENTS:
             raise ApiError(400, f"relogin_event must be one of {', '.join(RELOGIN_EVENTS)}.")
         setattr(knobs, key, kind(value))

@@ -139,11 +139,38 @@ def _option(fault: Fault, part: str, spec: str) -> None:
         ) from None
 
 
+# Bounds on values (a spec is refused beyond them): a latency of ten minutes, a million frames
+# or uses, a day of Retry-After.
+MAX_SPEC = 500
+LIMITS = {"latency": 600_000, "ws-drop-after": 1_000_000, "ws-half-open": 1_000_000}
+MAX_COUNT = 1_000_000
+MAX_RETRY_AFTER = 86_400
+
+
 def _check_value(fault: Fault) -> None:
+    _check_bounds(fault)
+    _check_kind(fault)
+
+
+def _check_bounds(fault: Fault) -> None:
+    if len(fault.spec) > MAX_SPEC or not fault.spec.isprintable():
+        raise FaultError(f"a fault spec is at most {MAX_SPEC} printable characters")
+    for name, count, top in (
+        ("times", fault.times, MAX_COUNT),
+        ("after", getattr(fault, "after", None), MAX_COUNT),
+        ("retry-after", fault.retry_after, MAX_RETRY_AFTER),
+    ):
+        if count is not None and not 0 <= count <= top:
+            raise FaultError(f"{name} must be 0 to {top} (got {count} in {fault.spec!r})")
+
+
+def _check_kind(fault: Fault) -> None:
     kind, value = fault.kind, fault.value
     if kind in ("error", "latency", "ws-drop-after", "ws-half-open"):
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise FaultError(f"{kind} needs a number, e.g. {kind}=503 (got {fault.spec!r})")
+        if int(value) > LIMITS.get(kind, 599):
+            raise FaultError(f"{kind} is at most {LIMITS.get(kind, 599)} (got {value})")
         if kind == "error" and not 400 <= int(value) <= 599:
             raise FaultError(f"error=CODE must be a 4xx or 5xx status (got {value})")
     elif kind == "ws-withhold" and not value:

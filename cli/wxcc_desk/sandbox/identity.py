@@ -92,8 +92,20 @@ async def authorize(request: web.Request) -> web.StreamResponse:
         scopes=_granted(user, q.get("scope", "")),
         expires_at=time.time() + CODE_LIFETIME,
     )
-    world.codes[code.code] = code
+    _keep(world, code)
     return _redirect(redirect, code=code.code, state=state)
+
+
+MAX_CODES = 1000  # outstanding authorization codes; a flood of /authorize evicts the oldest
+
+
+def _keep(world: World, code: AuthCode) -> None:
+    now = time.time()
+    for stale in [k for k, c in world.codes.items() if c.expires_at < now]:
+        del world.codes[stale]
+    while len(world.codes) >= MAX_CODES:
+        del world.codes[next(iter(world.codes))]
+    world.codes[code.code] = code
 
 
 def _check_client(world: World, client_id: str, redirect_uri: str) -> str:
@@ -104,7 +116,9 @@ def _check_client(world: World, client_id: str, redirect_uri: str) -> str:
             f"{world.tenant.oauth.client_id!r}.",
         )
     parts = urlsplit(redirect_uri)
-    if parts.scheme != "http" or (parts.hostname or "") not in _LOOPBACK_HOSTS:
+    # Printable ASCII only: the URI goes into a Location header (no CR/LF header injection).
+    clean = redirect_uri.isascii() and redirect_uri.isprintable() and len(redirect_uri) <= 2000
+    if not clean or parts.scheme != "http" or (parts.hostname or "") not in _LOOPBACK_HOSTS:
         raise ApiError(
             400, "redirect_uri must be an http loopback address (http://127.0.0.1:PORT/...)."
         )

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from aiohttp import web
 
@@ -75,9 +75,42 @@ def _route_error(request: web.Request, status: int) -> str:
     return f"Request failed with status {status}"
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# The one control page a person's browser posts a form to (the Microsoft device sign-in).
+_FORM_PATHS = ("/_sandbox/microsoft/devicelogin",)
+
+
+def loopback_name(host: str) -> bool:
+    """`Host` (or an origin's host) names this machine: localhost, *.localhost or a loopback
+    address. A DNS-rebinding page reaches a loopback port under its own name: refused."""
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 async def _control(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The control API answers this machine only: loopback clients, a loopback `Host` (DNS
+    rebinding), no foreign `Origin` (a web page's request), and JSON bodies only for writes (a
+    page can send a cross-origin `text/plain` POST without asking; JSON needs a preflight,
+    which the sandbox never grants)."""
     if not is_loopback(request):
         raise ApiError(403, "The sandbox control API answers loopback clients only.")
+    if not loopback_name(request.host):
+        raise ApiError(403, "The sandbox control API answers only a loopback Host name.")
+    origin = request.headers.get("Origin")
+    if origin is not None and not loopback_name(urlsplit(origin).netloc or "-"):
+        raise ApiError(403, "The sandbox control API refuses cross-origin requests.")
+    writes = request.method not in ("GET", "HEAD")
+    if writes and request.content_type != "application/json" and request.path not in _FORM_PATHS:
+        raise ApiError(415, "Control requests that change the sandbox must be application/json.")
     return await handler(request)
 
 
@@ -171,3 +204,28 @@ def _finish(record: RecordedRequest, response: web.StreamResponse) -> None:
         body = response.body
         if isinstance(body, bytes):
             record.response_body = _body(body, "application/json")
+
+
+class _Scrubbed(logging.Filter):
+    """Log records of the sandbox and of aiohttp with credentials masked: a parser error or a
+    traceback may quote a request's `Authorization` header."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from wxcc_desk.core.redact import scrub
+
+        record.msg, record.args = scrub(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+_LOGGERS: tuple[str, ...] = ("wxcc_desk.sandbox", "aiohttp.server", "aiohttp.web")
+_LOGGERS += ("aiohttp.access", "aiohttp.websocket", "aiohttp.internal")
+
+
+def scrub_logs() -> None:
+    """Mask credentials in every record those loggers emit (idempotent)."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Scrubbed) for f in logger.filters):
+            logger.addFilter(_Scrubbed())

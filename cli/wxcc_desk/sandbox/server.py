@@ -22,7 +22,7 @@ from wxcc_desk.sandbox import (
 from wxcc_desk.sandbox.faults import Fault, as_faults
 from wxcc_desk.sandbox.handle import SandboxHandle
 from wxcc_desk.sandbox.microsoft import routes as microsoft
-from wxcc_desk.sandbox.middleware import sandbox_middleware
+from wxcc_desk.sandbox.middleware import sandbox_middleware, scrub_logs
 from wxcc_desk.sandbox.model import Tenant
 from wxcc_desk.sandbox.tenant import default_tenant, load_tenant
 from wxcc_desk.sandbox.world import WORLD, World
@@ -41,6 +41,7 @@ def resolve_tenant(tenant: TenantArg) -> Tenant:
 
 def create_app(world: World) -> web.Application:
     """One aiohttp app with every area's routes; the Microsoft module adds its own."""
+    scrub_logs()  # no token in a logged traceback or parser error
     app = web.Application(middlewares=[sandbox_middleware], client_max_size=1024**2)
     app[WORLD] = world
     identity.register(app)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.core import interrupt
@@ -70,7 +71,8 @@ def build_station(
 ) -> Station:
     check_urls(profile, WXCC_URLS)
     tls = tls_for(profile)
-    actx.trace_line(tls.description + (" (plain http on loopback)" if profile.is_loopback else ""))
+    plain_http = urlsplit(profile.api_url).scheme == "http"  # allowed on loopback only
+    actx.trace_line(tls.description + (" (plain http on loopback)" if plain_http else ""))
     http = client_for(
         profile,
         tracker=actx.tracker,
