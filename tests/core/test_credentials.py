@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.file_keyring import FileKeyring
+from wxcc_desk.api.tokenform import BadToken
 from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.auth.credentials import (
     StationCredentials,
@@ -20,7 +21,6 @@ from wxcc_desk.auth.credentials import (
     store_tokens,
     with_remembered,
 )
-from wxcc_desk.auth.tokenform import BadToken
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import AuthError, ExitCode
 from wxcc_desk.core.keystore import SERVICE

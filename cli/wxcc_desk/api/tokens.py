@@ -136,7 +136,7 @@ def _token_set(body: dict[str, Any], source: TokenSource, previous: TokenSet | N
     refresh = body.get("refresh_token")
     register_secret(access)
     register_secret(refresh if isinstance(refresh, str) else None)
-    from wxcc_desk.auth.tokenform import token_problem
+    from wxcc_desk.api.tokenform import token_problem
 
     problem = token_problem(access)
     if problem:  # it could not go into a header: say so, never show it

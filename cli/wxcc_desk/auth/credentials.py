@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from wxcc_desk.api.tokenform import check_token
 from wxcc_desk.api.tokens import TokenSet
-from wxcc_desk.auth.tokenform import check_token
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.keystore import KeystoreUnavailable
 from wxcc_desk.core.redact import register_secret

@@ -61,7 +61,7 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
     # Ctrl-C or SIGTERM from here on: one line saying what may have happened (exit 130, 143;
     # 0 for SIGTERM with --hold), never Typer's silent 130.
     with guard(actx, profile_ref=profile or "", hold=hold):
-        from wxcc_desk.auth.tokenform import read_stdin_token
+        from wxcc_desk.api.tokenform import read_stdin_token
         from wxcc_desk.render import station as render
         from wxcc_desk.station.login import LoginResult
         from wxcc_desk.station.run import LoginOptions, run_login
