@@ -12,10 +12,19 @@ from wxcc_desk.sandbox.world import World
 
 
 def is_loopback_host(host: str) -> bool:
-    """`--host` may carry IPv6 brackets; the rule itself is the profiles' one."""
-    from wxcc_desk.profiles.schema import is_loopback_host as loopback
+    """127.0.0.0/8, ::1 and `localhost`: where the sandbox may listen without --allow-remote.
 
-    return loopback(host.strip("[]"))
+    The sandbox's own rule (it imports nothing from the client); `--host` may carry IPv6
+    brackets."""
+    import ipaddress
+
+    bare = host.strip("[]")
+    if bare.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bare).is_loopback
+    except ValueError:
+        return False
 
 
 def url_for(host: str, port: int) -> str:
