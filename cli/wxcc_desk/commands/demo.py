@@ -25,7 +25,7 @@ def demo(
     import json
 
     from wxcc_desk.render import station as render
-    from wxcc_desk.station.demo import run_demo
+    from wxcc_desk.commands.demo_walk import run_demo
 
     report = run_demo(actx, event_printer(actx, json_out))
     if json_out:
