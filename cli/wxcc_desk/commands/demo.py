@@ -24,8 +24,8 @@ def demo(
     actx.json_output = json_out
     import json
 
-    from wxcc_desk.render import station as render
     from wxcc_desk.commands.demo_walk import run_demo
+    from wxcc_desk.render import station as render
 
     report = run_demo(actx, event_printer(actx, json_out))
     if json_out:

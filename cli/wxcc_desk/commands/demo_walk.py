@@ -13,9 +13,8 @@ from wxcc_desk.station.run import build_station, load, token_view
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
-    from wxcc_desk.render.station import TokenView
     from wxcc_desk.station.login import LoginResult
-    from wxcc_desk.station.status import LogoutReport, StatusReport
+    from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
 _SHIPPED = Path(__file__).resolve().parents[2] / "profiles" / "sandbox.yaml"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.text import plain
@@ -19,23 +18,15 @@ if TYPE_CHECKING:
     from wxcc_desk.core.tracking import Tracker
     from wxcc_desk.station.login import LoginResult
     from wxcc_desk.station.model import SessionInfo, StationEvent
-    from wxcc_desk.station.status import LogoutReport, StatusReport
+    from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
 
-@dataclass(frozen=True)
-class TokenView:
-    """What status may show of a token: never the token itself."""
-
-    source: str
-    masked: str
-    expires_at: float | None = None
-
-    def expiry(self) -> str:
-        if self.expires_at is None:
-            return "unknown"
-        left = self.expires_at - time.time()
-        when = _iso(self.expires_at)
-        return f"{when} (expired)" if left <= 0 else f"{when} (in {_span(left)})"
+def _expiry(token: TokenView) -> str:
+    if token.expires_at is None:
+        return "unknown"
+    left = token.expires_at - time.time()
+    when = _iso(token.expires_at)
+    return f"{when} (expired)" if left <= 0 else f"{when} (in {_span(left)})"
 
 
 def _iso(epoch: float) -> str:
@@ -176,7 +167,7 @@ def status_table(report: StatusReport, token: TokenView) -> str:
     rows = [
         ("token source", token.source),
         ("token", token.masked),
-        ("expires", token.expiry()),
+        ("expires", _expiry(token)),
         ("user", f"{me.email} ({me.display_name})"),
         ("org", me.org_id),
     ]

@@ -18,7 +18,6 @@ from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.core import interrupt
 from wxcc_desk.core.redact import mask
 from wxcc_desk.http.factory import WXCC_URLS, check_urls, client_for, tls_for
-from wxcc_desk.render.station import TokenView
 from wxcc_desk.station.liveness import HoldTimings
 from wxcc_desk.station.model import EventSink, Station, spec_from_profile
 
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
     from wxcc_desk.station.login import LoginResult
-    from wxcc_desk.station.status import LogoutReport, StatusReport
+    from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
 T = TypeVar("T")
 
@@ -111,6 +110,8 @@ def run_flow(station: Station, flow: Callable[[Station], Awaitable[T]]) -> T:
 
 
 def token_view(tokens: TokenSet) -> TokenView:
+    from wxcc_desk.station.status import TokenView
+
     return TokenView(tokens.source, mask(tokens.access), tokens.expires_at)
 
 

@@ -30,6 +30,15 @@ from wxcc_desk.station.socket import learn_session, logged_in, open_socket
 BANNER_SECONDS = 4.0
 
 
+@dataclass(frozen=True)
+class TokenView:
+    """What status may show of a token: never the token itself."""
+
+    source: str
+    masked: str
+    expires_at: float | None = None
+
+
 @dataclass
 class StatusReport:
     identity: Identity
