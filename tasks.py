@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Project tasks that need nothing but Python: `python3 tasks.py demo|test|bench|setup|lint`.
 
+`lint` is ruff, strict mypy and import-linter (the layer contracts); `test` is lint then pytest.
+
 Each task first makes sure `.venv` exists and holds the project with its dev extras, reinstalling
 only when pyproject.toml changed, so a fresh clone needs no other step.
 """
@@ -42,6 +44,7 @@ def lint() -> None:
     setup()
     _run(BIN / "ruff", "check", "cli", "tests", "bench", "tasks.py")
     _run(BIN / "mypy", "--strict", "cli/wxcc_desk", "bench")
+    _run(BIN / "lint-imports")  # the layer contracts in pyproject.toml [tool.importlinter]
 
 
 def test() -> None:
