@@ -206,16 +206,33 @@ def _finish(record: RecordedRequest, response: web.StreamResponse) -> None:
             record.response_body = _body(body, "application/json")
 
 
+# What a credential looks like in a header, form or JSON body. The sandbox's own rule (it
+# imports nothing of the client); the same shapes the client's redaction masks.
+_CREDENTIALS = (
+    r"(?i)(authorization\s*[:=]\s*\"?)(bearer\s+)?[^\s\",;]+",
+    r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|"
+    r"device_code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+",
+    r"(?i)((?<![\w\"])code=)[^\s\"'&,}]+",
+    r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+",
+)
+
+
+def _scrub(text: str) -> str:
+    import re
+
+    for pattern in _CREDENTIALS:
+        text = re.sub(pattern, lambda m: m.group(1) + "***", text)
+    return text
+
+
 class _Scrubbed(logging.Filter):
     """Log records of the sandbox and of aiohttp with credentials masked: a parser error or a
     traceback may quote a request's `Authorization` header."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from wxcc_desk.core.redact import scrub
-
-        record.msg, record.args = scrub(record.getMessage()), None
+        record.msg, record.args = _scrub(record.getMessage()), None
         if record.exc_info and not record.exc_text:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info))
         return True
 
 
