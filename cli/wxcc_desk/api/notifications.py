@@ -81,8 +81,12 @@ async def subscribe(
         http.trace(f"subscribe: outcome unknown ({err.message}); subscribing once more")
         resp = await _resubscribe(http, api_url, {**body, "force": force or not allow_multi_login})
     ids = tuple(server_tracking_ids(resp))
-    data = loads(resp.content) if resp.content else {}
-    url = str(data.get("webSocketUrl") or "") if isinstance(data, dict) else ""
+    try:
+        data = loads(resp.content) if resp.content else {}
+    except ValueError:  # not JSON: no URL, refused below with the fix (a proxy answering?)
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    url = str(data.get("webSocketUrl") or "")
     check_ws_url(url, api_url)
     sub_id = str(data.get("subscriptionId") or "")
     # Whoever holds the subscription id can read the agent's events: treat it as a secret.

@@ -35,6 +35,14 @@ def load_tenant(path: str | Path) -> m.Tenant:
 
 
 def parse_tenant(text: str, source: str) -> m.Tenant:
+    """The tenant of a YAML text, or a one-line TenantError (file, line, key)."""
+    try:
+        return _parse(text, source)
+    except RecursionError:  # a value nested deeper than any tenant needs
+        raise TenantError(f"{source}: the tenant file is nested far too deeply") from None
+
+
+def _parse(text: str, source: str) -> m.Tenant:
     root = Fields(load_marked(text, source), source, "")
     org = _org(root.mapping("org") or Fields({}, source, "org", 1))
     oauth = _oauth(root.mapping("oauth") or Fields({}, source, "oauth", 1))

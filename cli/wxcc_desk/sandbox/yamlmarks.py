@@ -59,6 +59,8 @@ def load_marked(text: str, source: str) -> Marked:
         ) from None
     except yaml.YAMLError as err:
         raise TenantError(f"{source}: not valid YAML: {' '.join(str(err).split())}") from None
+    except RecursionError:
+        raise TenantError(f"{source}: the YAML is nested far too deeply") from None
     if not isinstance(data, Marked):
         raise TenantError(f"{source}:1: the tenant file must be a mapping of sections")
     return data
