@@ -1,8 +1,9 @@
-"""The HTTP layer: one client factory and one request function that every API module uses.
+"""The HTTP client and the one request function every API module uses (`make_http` builds
+it; only the factory, `http/factory.py`, calls that).
 
 It owns what must be the same for every call: TLS choice, `TrackingId: WXCCDESK_<run>_<n>` on
 each request, a redacted trace line per exchange, retries (429 with `Retry-After`, and transient
-5xx or connection failures on idempotent calls only; see `http_retry`) and the mapping of
+5xx or connection failures on idempotent calls only; see `http/retry.py`) and the mapping of
 failures to `WxccError` subclasses that carry the server's tracking IDs. A non-idempotent call
 (station login) is never retried blindly: an ambiguous failure raises `UncertainOutcome` so the
 caller learns the session state before trying again.

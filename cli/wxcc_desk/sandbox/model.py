@@ -9,7 +9,7 @@ _NS = uuid.UUID("6f2d3a4e-8d0b-4c8e-9f53-2b1d7c0a9e11")
 
 AGENT_SCOPES = ("cjp:user", "spark:people_read")
 ADMIN_SCOPES = ("cjp:user", "spark:people_read", "cjp:config_read", "cjp:config_write")
-# Deliberately a twin of station_preflight.PROFILE_TYPE_ROLES, not an import of it: the sandbox
+# Deliberately a twin of station/preflight.py PROFILE_TYPE_ROLES, not an import of it: the sandbox
 # stands for the server, and a client tested against its own copy of a rule would test nothing.
 # The users spec's user profile types and the Desktop login roles each grants (inferred from
 # the spec's module list: only SUPERVISOR and ADMINISTRATOR reach supervisor features, and

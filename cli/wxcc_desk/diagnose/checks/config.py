@@ -1,7 +1,7 @@
 """Configuration and dial-number checks for one user, from one shared configuration read.
 
-Every rule is login's own (`station_preflight`, `dialnumber`), so diagnose and login name the
-same failure. For the profile's own user the station settings come from the profile; for
+Every rule is login's own (`station/preflight.py`, `core/dialnumber.py`), so diagnose and login
+name the same failure. For the profile's own user the station settings come from the profile; for
 another user (`--agent`, `--team`, `--all-agents`) from that user's configuration: the default
 dial number, any usable team, the roles the configuration grants.
 """
