@@ -34,7 +34,7 @@ from wxcc_desk.core.redact import register_secret
 if TYPE_CHECKING:
     import httpx
 
-    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.sources import SignIn
     from wxcc_desk.profiles.load import Profile
 
 Browser = Callable[[str], Awaitable[object] | object]
@@ -76,7 +76,7 @@ def authorize_url(profile: Profile, *, redirect_uri: str, state: str, challenge:
 
 async def login_web(
     profile: Profile,
-    actx: AppContext,
+    src: SignIn,
     *,
     browser: Browser,
     deadline: float = DEFAULT_DEADLINE,
@@ -96,19 +96,19 @@ async def login_web(
         code = await loop_back.wait(deadline)
     tokens = await _exchange(
         profile,
-        actx,
+        src,
         code=code,
         redirect_uri=loop_back.redirect_uri,
         pkce=pkce,
         transport=transport,
     )
-    stored = await asyncio.to_thread(store_tokens, profile, actx, tokens)
+    stored = await asyncio.to_thread(store_tokens, profile, src, tokens)
     return WebLogin(tokens, stored)
 
 
 async def _exchange(
     profile: Profile,
-    actx: AppContext,
+    src: SignIn,
     *,
     code: str,
     redirect_uri: str,
@@ -120,7 +120,7 @@ async def _exchange(
     from wxcc_desk.http.factory import client_for
     from wxcc_desk.http.limits import send_bounded
 
-    secret = await asyncio.to_thread(client_secret, profile, actx)
+    secret = await asyncio.to_thread(client_secret, profile, src)
     form = token_form(
         profile,
         secret,
@@ -133,9 +133,9 @@ async def _exchange(
     what = "exchange the sign-in code for tokens"
     async with client_for(
         profile,
-        tracker=actx.tracker,
-        trace=actx.trace_line,
-        env=actx.env,
+        tracker=src.tracker,
+        trace=src.trace_line,
+        env=src.env,
         urls=("identity_url",),
         transport=transport,
     ) as http:
@@ -151,14 +151,14 @@ async def _exchange(
     return tokens_from_response(response, profile, source="oauth", what=what)
 
 
-def default_browser(actx: AppContext) -> Browser:
-    """What `login --web` uses: show the URL (always, in case no browser opens) and open it
-    when a person is at the keyboard."""
+def default_browser(say: Callable[[str], None], *, interactive: bool) -> Browser:
+    """What `login --web` uses: show the URL through `say` (always, in case no browser opens)
+    and open it when a person is at the keyboard."""
 
     def open_url(url: str) -> None:
-        actx.out.say(f"Sign in at: {url}")
-        actx.out.say(f"waiting up to {DEFAULT_DEADLINE:.0f} s for the sign-in to finish")
-        if actx.interactive:
+        say(f"Sign in at: {url}")
+        say(f"waiting up to {DEFAULT_DEADLINE:.0f} s for the sign-in to finish")
+        if interactive:
             import webbrowser
 
             webbrowser.open(url)

@@ -21,7 +21,7 @@ from wxcc_desk.core.redact import register_secret
 from wxcc_desk.http.limits import loads
 
 if TYPE_CHECKING:
-    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.sources import Secrets
     from wxcc_desk.profiles.load import Profile
 
 
@@ -56,15 +56,15 @@ def clean_token(raw: str, where: str) -> str:
     return check_token(token, where)
 
 
-def resolve_tokens(profile: Profile, actx: AppContext, stdin_token: str | None) -> TokenSet:
+def resolve_tokens(profile: Profile, src: Secrets, stdin_token: str | None) -> TokenSet:
     """The tokens for this run, from the first source that has one (see module doc)."""
     if stdin_token is not None:
         return TokenSet(clean_token(stdin_token, "--with-token (stdin)"), source="stdin")
-    env_token = actx.env.get("WXCC_ACCESS_TOKEN", "")
+    env_token = src.env.get("WXCC_ACCESS_TOKEN", "")
     if env_token.strip():
         return TokenSet(clean_token(env_token, "WXCC_ACCESS_TOKEN"), source="env")
     try:
-        stored = load_stored_tokens(profile, actx)
+        stored = load_stored_tokens(profile, src)
     except KeystoreUnavailable as err:
         raise AuthError(
             f"no token for profile {profile.name!r}: {err.message}", hint=err.hint, code="NO_TOKEN"
@@ -85,9 +85,9 @@ def resolve_tokens(profile: Profile, actx: AppContext, stdin_token: str | None) 
     return stored
 
 
-def load_stored_tokens(profile: Profile, actx: AppContext) -> TokenSet | None:
+def load_stored_tokens(profile: Profile, src: Secrets) -> TokenSet | None:
     """The keyring's tokens, or None; raises KeystoreUnavailable when the keyring is unusable."""
-    raw = actx.keystore.get(profile.name, TOKENS_KEY, timeout=profile.timeouts.keyring)
+    raw = src.keystore.get(profile.name, TOKENS_KEY, timeout=profile.timeouts.keyring)
     doc = _json_object(raw)
     access = doc.get("access_token")
     if not isinstance(access, str) or not access:
@@ -103,12 +103,12 @@ def load_stored_tokens(profile: Profile, actx: AppContext) -> TokenSet | None:
     )
 
 
-def store_tokens(profile: Profile, actx: AppContext, tokens: TokenSet) -> StoreResult:
+def store_tokens(profile: Profile, src: Secrets, tokens: TokenSet) -> StoreResult:
     """Keep the tokens in the keyring for the next run; never raises for an unusable keyring."""
-    return _store(profile, actx, TOKENS_KEY, tokens.to_json())
+    return _store(profile, src, TOKENS_KEY, tokens.to_json())
 
 
-def forget(profile: Profile, actx: AppContext) -> StoreResult:
+def forget(profile: Profile, src: Secrets) -> StoreResult:
     """Delete the profile's tokens and station credentials from the keyring.
 
     `stored` is True when the keyring answered; `removed` names what was there."""
@@ -117,31 +117,29 @@ def forget(profile: Profile, actx: AppContext) -> StoreResult:
         removed = tuple(
             name
             for key, name in names.items()
-            if actx.keystore.delete(profile.name, key, timeout=profile.timeouts.keyring)
+            if src.keystore.delete(profile.name, key, timeout=profile.timeouts.keyring)
         )
     except KeystoreUnavailable as err:
         return StoreResult(False, err.message)
     return StoreResult(True, removed=removed)
 
 
-def client_secret(profile: Profile, actx: AppContext) -> str | None:
+def client_secret(profile: Profile, src: Secrets) -> str | None:
     """The OAuth client secret: WXCC_CLIENT_SECRET, else the keyring; never the profile file."""
-    value = actx.env.get("WXCC_CLIENT_SECRET", "").strip()
+    value = src.env.get("WXCC_CLIENT_SECRET", "").strip()
     if value:
         register_secret(value)
         return value
     try:
-        stored = actx.keystore.get(
-            profile.name, CLIENT_SECRET_KEY, timeout=profile.timeouts.keyring
-        )
+        stored = src.keystore.get(profile.name, CLIENT_SECRET_KEY, timeout=profile.timeouts.keyring)
     except KeystoreUnavailable:
         return None  # public clients (PKCE) need none; the token endpoint says if it does
     return stored or None
 
 
-def _store(profile: Profile, actx: AppContext, key: str, value: str) -> StoreResult:
+def _store(profile: Profile, src: Secrets, key: str, value: str) -> StoreResult:
     try:
-        actx.keystore.set(profile.name, key, value, timeout=profile.timeouts.keyring)
+        src.keystore.set(profile.name, key, value, timeout=profile.timeouts.keyring)
     except KeystoreUnavailable as err:
         return StoreResult(False, err.message)
     return StoreResult(True)
@@ -179,17 +177,15 @@ class Recalled:
     reason: str = ""  # why nothing could be read, when the keyring is unusable
 
 
-def remember_station(
-    profile: Profile, actx: AppContext, station: StationCredentials
-) -> StoreResult:
+def remember_station(profile: Profile, src: Secrets, station: StationCredentials) -> StoreResult:
     """Store the station credentials under `<profile>:station`; says whether and why not."""
     doc = {"option": station.option, "number": station.number, "team": station.team}
-    return _store(profile, actx, STATION_KEY, json.dumps(doc))
+    return _store(profile, src, STATION_KEY, json.dumps(doc))
 
 
-def recall_station(profile: Profile, actx: AppContext) -> Recalled:
+def recall_station(profile: Profile, src: Secrets) -> Recalled:
     try:
-        raw = actx.keystore.get(profile.name, STATION_KEY, timeout=profile.timeouts.keyring)
+        raw = src.keystore.get(profile.name, STATION_KEY, timeout=profile.timeouts.keyring)
     except KeystoreUnavailable as err:
         return Recalled(None, err.message)
     doc = _json_object(raw)

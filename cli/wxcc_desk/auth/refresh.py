@@ -25,7 +25,7 @@ from wxcc_desk.core.errors import AuthError
 from wxcc_desk.http.limits import read_bounded
 
 if TYPE_CHECKING:
-    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.sources import Secrets
     from wxcc_desk.profiles.load import Profile
 
 
@@ -33,13 +33,13 @@ _REFRESH = "refresh the access token"
 
 
 class RefreshingAuth(httpx.Auth):
-    """Use as `httpx.AsyncClient(auth=RefreshingAuth(profile, actx, tokens))`.
+    """Use as `httpx.AsyncClient(auth=RefreshingAuth(profile, src, tokens))`.
 
     After the run, `tokens` holds the current tokens, `refreshed` says whether a refresh
     happened and `store_result` whether the refreshed tokens reached the keyring."""
 
-    def __init__(self, profile: Profile, actx: AppContext, tokens: TokenSet) -> None:
-        self.profile, self.actx, self.tokens = profile, actx, tokens
+    def __init__(self, profile: Profile, src: Secrets, tokens: TokenSet) -> None:
+        self.profile, self.src, self.tokens = profile, src, tokens
         self.refreshed = False
         # The access token the last refresh minted, until the service first accepts it: a 401
         # for it means refreshing did not help, so it ends the run instead of refreshing again.
@@ -146,7 +146,7 @@ class RefreshingAuth(httpx.Auth):
 
     def _refresh_request(self) -> httpx.Request:
         assert self.tokens.refresh is not None  # checked by can_refresh()
-        secret = client_secret(self.profile, self.actx)
+        secret = client_secret(self.profile, self.src)
         form = token_form(
             self.profile, secret, grant_type="refresh_token", refresh_token=self.tokens.refresh
         )
@@ -167,7 +167,7 @@ class RefreshingAuth(httpx.Auth):
         self._born_stale = self.tokens.access if self.tokens.expired() else None
 
     def _persist(self) -> None:
-        self.store_result = store_tokens(self.profile, self.actx, self.tokens)
+        self.store_result = store_tokens(self.profile, self.src, self.tokens)
 
     def _refused_again(self, response: httpx.Response) -> AuthError:
         return AuthError(

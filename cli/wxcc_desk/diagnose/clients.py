@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wxcc_desk.diagnose.runner import RunState
 
 if TYPE_CHECKING:
-    from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.sources import RunSources
     from wxcc_desk.diagnose.options import DiagnoseOptions
     from wxcc_desk.http.client import Http
     from wxcc_desk.http.tls import TlsChoice
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @contextlib.asynccontextmanager
 async def open_clients(
-    actx: AppContext, state: RunState, opts: DiagnoseOptions
+    run: RunSources, state: RunState, opts: DiagnoseOptions
 ) -> AsyncIterator[RunState]:
     if state.profile is None:
         yield state
@@ -37,13 +37,13 @@ async def open_clients(
     bucket = bucket_for(opts.rate_per_minute)
     state.extras["bucket"] = bucket
     state.paused_s = bucket.paused_seconds
-    state.extras["trace"] = actx.trace_line
-    state.extras.update(tls=tls, tracker=actx.tracker, state_dir=actx.state_dir)
-    transport = limited_transport(routed_transport(tls.verify, actx.env), bucket)
+    state.extras["trace"] = run.trace_line
+    state.extras.update(tls=tls, tracker=run.tracker, state_dir=run.state_dir)
+    transport = limited_transport(routed_transport(tls.verify, run.env), bucket)
     state.http = client_for(
-        state.profile, tracker=actx.tracker, trace=actx.trace_line, env=actx.env, tls=tls
+        state.profile, tracker=run.tracker, trace=run.trace_line, env=run.env, tls=tls
     )
-    authed = _authed_client(actx, state, tls, transport)
+    authed = _authed_client(run, state, tls, transport)
     try:
         yield state
     finally:
@@ -52,9 +52,7 @@ async def open_clients(
             await authed.client.aclose()
 
 
-def _authed_client(
-    actx: AppContext, state: RunState, tls: TlsChoice, transport: Any
-) -> Http | None:
+def _authed_client(run: RunSources, state: RunState, tls: TlsChoice, transport: Any) -> Http | None:
     """The token-bearing client (credentials' source order, refresh on 401), paced by the
     run's token bucket."""
     from wxcc_desk.auth.credentials import resolve_tokens
@@ -65,18 +63,18 @@ def _authed_client(
     profile = state.profile
     assert profile is not None
     try:
-        tokens = resolve_tokens(profile, actx, None)
+        tokens = resolve_tokens(profile, run, None)
     except WxccError as err:
         state.extras["token_error"] = err
         return None
     state.extras["tokens"] = tokens
     client = client_for(
         profile,
-        tracker=actx.tracker,
-        trace=actx.trace_line,
-        env=actx.env,
+        tracker=run.tracker,
+        trace=run.trace_line,
+        env=run.env,
         tls=tls,
-        auth=RefreshingAuth(profile, actx, tokens),
+        auth=RefreshingAuth(profile, run, tokens),
         transport=transport,
     )
     state.extras["authed"] = client

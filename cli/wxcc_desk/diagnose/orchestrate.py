@@ -71,7 +71,7 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     state = _state(actx, opts, profile)
     state.profile_error = error
     state.extras["admin_mode"] = opts.mode != "self"
-    state.extras["actx"] = actx  # keystore and state dir for diagnose/checks/teams.py
+    state.extras["keystore"] = actx.keystore  # for diagnose/checks/teams.py
     report = Report(opts.profile, tracker.run_id, opts.mode, tool_version=__version__)
     started = time.monotonic()
     async with clients.open_clients(actx, state, opts):

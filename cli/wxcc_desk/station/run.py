@@ -194,7 +194,9 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
     if tokens is None:  # --web: the browser sign-in first, in the same event loop
         from wxcc_desk.auth.browser import default_browser, login_web
 
-        web = await login_web(profile, actx, browser=default_browser(actx))
+        web = await login_web(
+            profile, actx, browser=default_browser(actx.out.say, interactive=actx.interactive)
+        )
         tokens = web.tokens
         if not web.stored.stored:
             warnings.append(

@@ -11,57 +11,58 @@ from typing import Any
 
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import WxccError
+from wxcc_desk.core.sources import RunSources, SignIn
 from wxcc_desk.http.client import Http
 from wxcc_desk.teams.model import Connector, TeamsSession, TeamsStatus, make_session
 from wxcc_desk.teams.store import KeystoreVault, PendingCode, iso
 
 
-def load(actx: AppContext, profile_flag: str | None) -> tuple[Any, TeamsSession]:
+def load(src: RunSources, profile_flag: str | None) -> tuple[Any, TeamsSession]:
     """The profile and a Teams session on the profile's keyring entries."""
     from wxcc_desk.http.factory import tls_for
     from wxcc_desk.profiles.load import load_profile, profile_name
 
-    profile = load_profile(profile_name(profile_flag, actx.env), env=actx.env)
-    vault = KeystoreVault(actx.keystore, profile.name, profile.timeouts.keyring)
+    profile = load_profile(profile_name(profile_flag, src.env), env=src.env)
+    vault = KeystoreVault(src.keystore, profile.name, profile.timeouts.keyring)
     session = make_session(
         profile,
         vault,
-        state_dir=actx.state_dir,
-        tracker=actx.tracker,
-        trace=actx.trace_line,
+        state_dir=src.state_dir,
+        tracker=src.tracker,
+        trace=src.trace_line,
         tls=tls_for(profile),
-        env=actx.env,
+        env=src.env,
     )
     return profile, session
 
 
-async def connector(actx: AppContext, profile: Any, session: TeamsSession) -> Connector:
+async def connector(src: SignIn, profile: Any, session: TeamsSession) -> Connector:
     """The WxCC side, read with the profile's Webex token (the credentials module's order).
     Never fails the status: when it cannot be read the verdict is unknown and says why."""
     from wxcc_desk.teams.connector import read_connector
 
     try:
-        async with _wxcc_http(actx, profile, session) as http:
+        async with _wxcc_http(src, profile, session) as http:
             return await read_connector(http, profile.identity_url, profile.api_url)
     except WxccError as err:
         detail = f"not read: {err.message}" + (f" ({err.hint})" if err.hint else "")
         return Connector(None, detail=detail, tracking_ids=err.tracking_ids)
 
 
-def _wxcc_http(actx: AppContext, profile: Any, session: TeamsSession) -> Http:
+def _wxcc_http(src: SignIn, profile: Any, session: TeamsSession) -> Http:
     from wxcc_desk.auth import credentials
     from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.http.factory import client_for
 
-    tokens = credentials.resolve_tokens(profile, actx, None)
+    tokens = credentials.resolve_tokens(profile, src, None)
     return client_for(
         profile,
-        tracker=actx.tracker,
-        trace=actx.trace_line,
-        env=actx.env,
+        tracker=src.tracker,
+        trace=src.trace_line,
+        env=src.env,
         urls=("api_url", "identity_url"),
         tls=session.tls,
-        auth=RefreshingAuth(profile, actx, tokens),
+        auth=RefreshingAuth(profile, src, tokens),
     )
 
 

@@ -152,21 +152,21 @@ def _not_signed_in(st: TeamsStatus, facts: dict[str, Any]) -> Outcome:
 
 
 def _session(ctx: CheckContext) -> TeamsSession:
-    """A Teams session on the run's AppContext (keystore, state dir, tracker, trace)."""
+    """A Teams session on the run's keystore, state dir, tracker and trace."""
     from wxcc_desk.http.factory import tls_for
     from wxcc_desk.teams.model import make_session
     from wxcc_desk.teams.store import KeystoreVault
 
-    actx = ctx.state.extras["actx"]
+    extras = ctx.state.extras
     profile = ctx.state.profile
     tls = tls_for(profile)
-    vault = KeystoreVault(actx.keystore, profile.name, profile.timeouts.keyring)
+    vault = KeystoreVault(extras["keystore"], profile.name, profile.timeouts.keyring)
     return make_session(
         profile,
         vault,
-        state_dir=actx.state_dir,
-        tracker=actx.tracker,
-        trace=actx.trace_line,
+        state_dir=extras["state_dir"],
+        tracker=extras["tracker"],
+        trace=extras["trace"],
         tls=tls,
         env=ctx.env,
     )
