@@ -220,3 +220,29 @@ def test_one_path_for_two_reports_is_refused_before_any_check(sbx: Any, tmp_path
     assert "--junit and --markdown both write" in doc["error"]["message"]
     assert list(sbx.requests) == []
     assert not target.exists()
+
+
+@pytest.mark.parametrize(("option", "start"), [("--junit", "<?xml"), ("--markdown", "## ")])
+def test_dash_writes_that_report_to_stdout(
+    sbx: Any, tmp_path: Path, option: str, start: str
+) -> None:
+    run = _run_plain(sbx, tmp_path, option, "-")
+    assert run.code == 0, run.stderr
+    assert run.stdout.startswith(start)
+    assert not (tmp_path / "-").exists() and not Path("-").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--junit", "-", "--markdown", "-"], ["--junit", "-", "--json"], ["--bundle", "-"]],
+)
+def test_stdout_is_given_to_one_output_only(sbx: Any, tmp_path: Path, args: list[str]) -> None:
+    run = _run_plain(sbx, tmp_path, *args)
+    assert run.code == 2, run.stderr
+    assert "stdout" in run.stderr
+
+
+def _run_plain(sbx: Any, tmp: Path, *args: str) -> Run:
+    prof = write_profile(tmp, api=sbx.url)
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
+    return run_cli(["diagnose", "-p", str(prof), "--check", "local.profile", *args], env=env)

@@ -21,8 +21,9 @@ _H = {
     "list": "List the check ids and exit.",
     "strict": "Exit 1 on warnings too.",
     "json": "Print JSON (schema wxcc-desk/diagnose/v1) instead of the table.",
-    "junit": "Also write JUnit XML to FILE (fail=failure, crashed=error, skip=skipped).",
-    "md": "Also write Markdown to FILE.",
+    "junit": "Also write JUnit XML to FILE (fail=failure, crashed=error, skip=skipped); "
+    "`-`: to stdout, instead of the table.",
+    "md": "Also write Markdown to FILE (`-`: to stdout, instead of the table).",
     "bundle": "Write a redacted support zip (reports, trace, versions, tracking IDs) to FILE.",
     "timeout": "Deadline in seconds for one user's checks.",
     "rate": "The tenant's API rate limit, requests per minute (paces --team/--all-agents).",
@@ -89,7 +90,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     )
     opts.validate()  # a usage error (exit 2) still comes before a path error (exit 3)
     files = (junit, markdown, bundle)
-    _check_files(files)  # seconds, not after a 400-user run
+    _check_files(files, json_out)  # seconds, not after a 400-user run
     report = asyncio.run(run(actx, opts, _progress(actx)))
     _render(actx, report, strict=strict, json_out=json_out, files=files)
     raise typer.Exit(report.exit_code(strict))
@@ -117,15 +118,22 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
 
 
 _OPTIONS = ("--junit", "--markdown", "--bundle")
+STDOUT = Path("-")  # `--junit -`, `--markdown -`: that report on stdout instead of the table
 
 
-def _check_files(files: tuple[Path | None, Path | None, Path | None]) -> None:
-    from wxcc_desk.core.errors import ConfigError
+def _check_files(files: tuple[Path | None, Path | None, Path | None], json_out: bool) -> None:
+    from wxcc_desk.core.errors import ConfigError, UsageError
     from wxcc_desk.render.reports import check_writable
 
+    dashes = [o for o, p in zip(_OPTIONS, files, strict=True) if p == STDOUT]
+    if "--bundle" in dashes:
+        raise UsageError("--bundle - would write a zip to stdout", hint="pass --bundle a file path")
+    if len(dashes) > 1 or (dashes and json_out):
+        both = " and ".join([*(f"{o} -" for o in dashes), *(["--json"] if json_out else [])])
+        raise UsageError(f"{both} all write stdout", hint="send all but one of them to files")
     seen: dict[Path, str] = {}
     for option, path in zip(_OPTIONS, files, strict=True):
-        if path is None:
+        if path is None or path == STDOUT:
             continue
         check_writable(path, option)
         same = seen.setdefault(path.resolve(), option)
@@ -151,14 +159,19 @@ def _render(
 
     junit, markdown, bundle = files
     md = reports.markdown(report)
-    if junit:
+    main = reports.to_json(report, strict) if json_out else reports.table(report)
+    if junit == STDOUT:
+        main = reports.junit(report)
+    elif junit:
         reports.write_report(junit, reports.junit(report), "--junit")
-    if markdown:
+    if markdown == STDOUT:
+        main = md
+    elif markdown:
         reports.write_report(markdown, md, "--markdown")
     if bundle:
         write_bundle(bundle, report, actx.trace, strict)
     _step_summary(actx, md)
-    actx.out.data(reports.to_json(report, strict) if json_out else reports.table(report))
+    actx.out.data(main)
     if actx.env.get("GITHUB_ACTIONS"):
         for line in reports.gh_annotations(report):
             actx.out.say(line)
