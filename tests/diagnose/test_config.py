@@ -122,3 +122,20 @@ def test_status_page_unreadable(tmp_path: Path) -> None:
         run = run_cli(["diagnose", "-p", str(write_profile(tmp_path, api=url)), "--json",
                        "--check", "service.status"])  # fmt: skip
     assert run.status("service.status") == "warn"
+
+
+def test_supervisor_without_telephony_has_no_dial_number_to_check(
+    sbx: Any, tmp_path: Path
+) -> None:
+    # login signs such a profile in with no device (roles ["supervisor"]); diagnose must agree
+    path = tmp_path / "sup.yaml"
+    path.write_text(
+        f"api_url: {sbx.url}\nidentity_url: {sbx.url}\nstatus_url: {sbx.url}\n"
+        "user: sue@example.com\nrole: supervisor\n"
+        "timeouts: {connect: 2, request: 3, outcome: 3, keyring: 3}\n"
+    )
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("sue@example.com")}
+    run = run_cli(["diagnose", "-p", str(path), "--json", *CFG], env=env)
+    assert run.status("dial_number.rules") == "skip", run.check("dial_number.rules")
+    assert "without telephony" in run.check("dial_number.rules")["summary"]
+    assert run.code == 0, run.stdout + run.stderr

@@ -175,8 +175,12 @@ async def idle_codes(ctx: CheckContext) -> Outcome:
 async def dial_number_rules(ctx: CheckContext) -> Outcome:
     from wxcc_desk.core.dialnumber import check_dial_number
 
+    from wxcc_desk.station.preflight import supervisor_without_device
+
     cfg = await ctx.get(AGENT_CONFIG)
     spec = subject_spec(ctx, cfg)
+    if supervisor_without_device(spec):  # the login sends no telephony: nothing to check
+        return Outcome.not_applicable("supervisor login without telephony: no dial number")
     verdict = check_dial_number(
         spec.number, spec.device, cfg.dn_policy, region=spec.region, agent_id=cfg.ci_user_id
     )
