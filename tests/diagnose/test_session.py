@@ -90,6 +90,18 @@ def test_agent_token_probes_own_session_and_skips_uniqueness(sbx: Any, tmp_path:
     assert [x["email"] for x in sessions] == ["alice@example.com"]  # the probe logged no one in
 
 
+def test_another_agents_relogin_is_not_the_users_session(sbx: Any, tmp_path: Path) -> None:
+    """carol is not signed in; a decoy relogin success of another agent precedes her answer."""
+    sbx.add_fault("ws-foreign=agent")
+    prof = write_profile(tmp_path, name="carol", api=sbx.url, user="carol@example.com",
+                         role="agent", number="+14085550103")  # fmt: skip
+    prof.write_text(prof.read_text().replace("team: Support", "team: Sales"))
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("carol@example.com")}
+    run = run_cli(["diagnose", "-p", str(prof), "--json"], env=env)
+    assert run.check("session.active")["summary"] == "not logged in anywhere"
+    assert run.status("session.interactions") != "warn"
+
+
 def _alice_self(sbx: Any, tmp: Path) -> Run:
     prof = write_profile(tmp, name="alice", api=sbx.url, user="alice@example.com",
                          role="agent", number=ALICE_DN)  # fmt: skip

@@ -94,6 +94,24 @@ def test_withheld_welcome_and_event(sandbox: SandboxHandle, run) -> None:
     assert run(go()) == ["AgentReloginFailed", "AgentReloginSuccess"]
 
 
+def test_foreign_decoy_precedes_each_outcome(sandbox: SandboxHandle, run) -> None:
+    sandbox.add_fault("ws-foreign=agent", "ws-foreign=org,times=1")
+    alice = sandbox.user("alice@example.com").ci_user_id
+
+    async def go() -> list[dict]:
+        async with Desk(sandbox, "alice@example.com") as desk:
+            await desk.call("POST", "/v1/agents/reload", {})
+            return [await desk.event() for _ in range(3)]
+
+    by_agent, by_org, real = run(go())
+    assert real["type"] == "AgentReloginFailed" and real["data"]["agentId"] == alice
+    for decoy in (by_agent, by_org):  # each would tell a client taking it: signed in, busy
+        assert decoy["type"] == "AgentReloginSuccess"
+        assert decoy["data"]["interactionIds"] == ["decoy-interaction"]
+    assert by_agent["data"]["agentId"] != alice
+    assert by_org["data"]["agentId"] == alice and by_org["orgId"] != real["orgId"]
+
+
 def test_welcome_knob(sandbox: SandboxHandle, run) -> None:
     sandbox.websocket(welcome=False)
 
@@ -122,6 +140,7 @@ def test_welcome_knob(sandbox: SandboxHandle, run) -> None:
         ("", "empty"),
         ("drop,path", "KEY=VALUE"),
         ("drop=1", "takes no value"),
+        ("ws-foreign=team", "agent, org, request"),
     ],
 )
 def test_bad_fault_specs(spec: str, needle: str) -> None:

@@ -4,7 +4,11 @@ The WebSocket URL comes from the service, so it is checked before anything conne
 the service's own domains, or the API's own loopback host for the sandbox. The socket is never
 sent the token (the subscription id in the URL is the credential). Keepalives go out at once
 and every 4 s; frames are kept in order so a flow can wait for one outcome while `--hold`
-prints the rest.
+prints the rest. Which frames are the user's own is `api/ownership.py`'s rule.
+
+Bounds: a frame larger than `MAX_FRAME_BYTES` is dropped (a `FrameTooLarge` warning takes its
+place in the stream); one larger than `MAX_MESSAGE_BYTES` is refused by the WebSocket library,
+which closes the socket. The frames kept are bounded too (`api/framelog.py`).
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ import contextlib
 import json
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from wxcc_desk.api.framelog import FrameLog
+from wxcc_desk.api.ownership import Owner, answers, owns
 from wxcc_desk.core.errors import ConfigError, NetworkError, RejectedError, WxccError
 from wxcc_desk.core.redact import register_secret
 from wxcc_desk.http.client import Http, UncertainOutcome, server_tracking_ids
@@ -36,6 +42,9 @@ PROBE_CLIENT_TYPE = "WxccDeskProbe"
 ALLOWED_DOMAINS = ("cisco.com", "ciscoccservice.com")
 KEEPALIVE = json.dumps({"keepalive": "true"})
 MULTI_LOGIN_CLOSE = "AgentMultiLoginCloseSession"
+FRAME_TOO_LARGE = "FrameTooLarge"  # our own warning in the stream, never a service event
+MAX_FRAME_BYTES = 1024 * 1024  # larger frames are dropped with a warning
+MAX_MESSAGE_BYTES = 4 * MAX_FRAME_BYTES  # the library refuses larger ones (closes the socket)
 
 
 def keepalive_seconds() -> float:
@@ -148,6 +157,8 @@ class Envelope:
     data: dict[str, Any]
     tracking_id: str = ""
     received: float = field(default_factory=time.time)
+    org_id: str = ""  # the envelope's own `orgId` (data may carry one too)
+    size: int = 0  # bytes of the frame as received
 
     @property
     def reason(self) -> str:
@@ -208,7 +219,10 @@ class NotificationSocket:
         self._every = keepalive_every if keepalive_every is not None else keepalive_seconds()
         self._tracking_id = tracking_id
         self._ws: ClientConnection | None = None
-        self._frames: list[Envelope] = []
+        # Whose events count as the user's (api/ownership.py); Welcome names the agent when
+        # no identity has claimed the socket yet.
+        self.owner = Owner()
+        self.frames: FrameLog[Envelope] = FrameLog()
         self._cond = asyncio.Condition()
         self._closed_why = ""
         self._tasks: list[asyncio.Task[None]] = []
@@ -230,6 +244,7 @@ class NotificationSocket:
                     additional_headers=headers,
                     open_timeout=timeout,
                     ping_interval=None,
+                    max_size=MAX_MESSAGE_BYTES,
                     user_agent_header="wxcc-desk",
                     proxy=self._proxy,
                 ),
@@ -241,7 +256,16 @@ class NotificationSocket:
         welcome = await self._welcome(timeout)
         self.agent_id = str(welcome.data.get("agentId") or "")
         self._trace(f"ws: Welcome for agent {self.agent_id}")
+        if not self.owner.agent_id:
+            self.owner = self.owner.claim(agent_id=self.agent_id)
         return self.agent_id
+
+    def claim(self, agent_id: str = "", org_id: str = "") -> None:
+        """The socket's events must be this agent's, of this org (the identity's word)."""
+        self.owner = self.owner.claim(agent_id, org_id)
+
+    def owns(self, env: Envelope) -> bool:
+        return owns(self.owner, env)
 
     async def _welcome(self, timeout: float) -> Envelope:
         try:
@@ -274,7 +298,7 @@ class NotificationSocket:
     @property
     def cursor(self) -> int:
         """Position after the frames seen so far: wait from here for what a request causes."""
-        return len(self._frames)
+        return self.frames.end
 
     @property
     def closed(self) -> str:
@@ -293,7 +317,7 @@ class NotificationSocket:
         try:
             async for message in self._ws:
                 self.last_inbound = time.monotonic()
-                env = parse_frame(message)
+                env = parse_frame(message) if len(message) <= MAX_FRAME_BYTES else _dropped(message)
                 if env is not None:
                     self._trace(f"ws: <- {env.type}/{env.kind} trackingId={env.tracking_id}")
                     await self._push(env)
@@ -329,7 +353,7 @@ class NotificationSocket:
 
     async def _push(self, env: Envelope) -> None:
         async with self._cond:
-            self._frames.append(env)
+            self.frames.append(env)
             self._cond.notify_all()
 
     async def wait(
@@ -341,34 +365,46 @@ class NotificationSocket:
         index = since
         while True:
             async with self._cond:
-                while index >= len(self._frames) and not self._closed_why:
+                while index >= self.cursor and not self._closed_why:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise _timeout(what, timeout)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._cond.wait(), left)
-                if index >= len(self._frames):
+                index, env = self.frames.at(index)
+                if env is None:
                     raise _lost(what, self._closed_why)
-                env = self._frames[index]
             index += 1
-            if env.kind == MULTI_LOGIN_CLOSE:
+            if env.kind == MULTI_LOGIN_CLOSE and self.owns(env):
                 raise taken_over(env)
             if match(env):
                 return env
 
-    async def outcome(self, expect: Expect, timeout: float, since: int, what: str) -> Envelope:
-        return await self.wait(expect.matches, timeout, since, what)
+    async def outcome(
+        self,
+        expect: Expect,
+        timeout: float,
+        since: int,
+        what: str,
+        request_ids: Iterable[str] = (),
+    ) -> Envelope:
+        """The outcome of the request sent after `since`: of the expected types, the user's own
+        and, by its echoed trackingId, that request's (`api/ownership.py`)."""
+        ids = tuple(request_ids)
+        return await self.wait(
+            lambda env: expect.matches(env) and answers(self.owner, env, ids), timeout, since, what
+        )
 
     async def events(self, since: int) -> AsyncIterator[Envelope]:
         """Every frame from `since` until the socket closes (for --hold)."""
         index = since
         while True:
             async with self._cond:
-                while index >= len(self._frames) and not self._closed_why:
+                while index >= self.cursor and not self._closed_why:
                     await self._cond.wait()
-                if index >= len(self._frames):
+                index, env = self.frames.at(index)
+                if env is None:
                     return
-                env = self._frames[index]
             index += 1
             yield env
 
@@ -388,6 +424,17 @@ def parse_frame(message: str | bytes) -> Envelope | None:
         kind=str(data.get("type") or doc.get("type") or ""),
         data=data,
         tracking_id=str(doc.get("trackingId") or data.get("trackingId") or ""),
+        org_id=str(doc.get("orgId") or ""),
+        size=len(message),
+    )
+
+
+def _dropped(message: str | bytes) -> Envelope:
+    """What stands in the stream for a frame too large to read: a warning, never an event."""
+    return Envelope(
+        type=FRAME_TOO_LARGE,
+        kind=FRAME_TOO_LARGE,
+        data={"bytes": len(message), "limit": MAX_FRAME_BYTES},
     )
 
 

@@ -10,6 +10,8 @@ Kinds (docs/sandbox.md has examples):
                        server keepalives included (a half-open connection)
   ws-relogin-channel   answer a successful reload with AgentChannelReloginSuccess
   ws-sdk-shaped        success events carry only the fields of the SDK's types
+  ws-foreign=WHO       before each outcome a socket is sent, a misleading decoy of another
+                       agent, org or request (WHO: agent, org, request; sandbox/decoys.py)
   status=LEVEL:NAME    status page: mark the component whose name contains NAME as
                        LEVEL (degraded, partial, major, maintenance)
 
@@ -35,8 +37,10 @@ KINDS = (
     "ws-half-open",
     "ws-relogin-channel",
     "ws-sdk-shaped",
+    "ws-foreign",
     "status",
 )
+FOREIGN_WHO = ("agent", "org", "request")
 STATUS_LEVELS = {
     "degraded": "degraded_performance",
     "partial": "partial_outage",
@@ -173,6 +177,8 @@ def _check_kind(fault: Fault) -> None:
             raise FaultError(f"{kind} is at most {LIMITS.get(kind, 599)} (got {value})")
         if kind == "error" and not 400 <= int(value) <= 599:
             raise FaultError(f"error=CODE must be a 4xx or 5xx status (got {value})")
+    elif kind == "ws-foreign" and value not in FOREIGN_WHO:
+        raise FaultError(f"ws-foreign needs one of {', '.join(FOREIGN_WHO)} (got {value!r})")
     elif kind == "ws-withhold" and not value:
         raise FaultError("ws-withhold needs an event name, e.g. ws-withhold=Welcome")
     elif kind == "status":

@@ -37,8 +37,14 @@ def envelope(
 
 async def emit(world: World, ci_user_id: str, frame: dict[str, Any]) -> int:
     """Send a frame to every open socket of the agent; returns how many got it."""
+    from wxcc_desk.sandbox.decoys import decoy
+
     sent = 0
     for sub in world.open_subs(ci_user_id):
+        for fault in world.faults:
+            fake = decoy(world, frame, fault.value) if fault.kind == "ws-foreign" else None
+            if fake is not None and fault.fire():
+                await send_frame(world, sub, fake)
         if await send_frame(world, sub, frame):
             sent += 1
     return sent

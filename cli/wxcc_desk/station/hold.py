@@ -18,6 +18,7 @@ import time
 
 from wxcc_desk.api import notifications
 from wxcc_desk.api.notifications import Envelope, NotificationSocket
+from wxcc_desk.api.ownership import agent_of, orgs_of
 from wxcc_desk.core.errors import NotLoggedInError
 from wxcc_desk.station.liveness import Backoff
 from wxcc_desk.station.model import Station, StationEvent
@@ -97,10 +98,13 @@ async def _relay_while_alive(st: Station, sock: NotificationSocket, silence: flo
 
 async def relay(st: Station, sock: NotificationSocket) -> None:
     """Pass on every frame until the socket closes; a multi-login close raises TakenOver and a
-    logout ends the hold. (Which events are this agent's own is decided here: the seam for
-    matching agent, org and trackingId.)"""
+    logout ends the hold, when they are the user's own (`api/ownership.py`). Another agent's
+    events (a supervisor's actions on them) are shown as that agent's and change nothing."""
     async for env in sock.events(sock.cursor):
-        st.on_event(describe(env))
+        own = sock.owns(env)
+        st.on_event(describe(env, own=own))
+        if not own:
+            continue
         if env.kind == notifications.MULTI_LOGIN_CLOSE:
             raise notifications.taken_over(env)
         if env.kind == "AgentLogoutSuccess":
@@ -114,8 +118,29 @@ async def relay(st: Station, sock: NotificationSocket) -> None:
             )
 
 
-def describe(env: Envelope) -> StationEvent:
-    """One frame as an event line for `--hold`."""
+def describe(env: Envelope, *, own: bool = True) -> StationEvent:
+    """One frame as an event line for `--hold`; another agent's as `other_agent`, never as the
+    user's state."""
+    if env.kind == notifications.FRAME_TOO_LARGE:
+        size, limit = env.data.get("bytes"), env.data.get("limit")
+        text = f"dropped a notification frame of {size} bytes (larger than {limit} bytes)"
+        return StationEvent("warning", text, dict(env.data), env.received)
+    kind, text = _what(env)
+    if not own:
+        orgs = ", ".join(orgs_of(env))
+        who = f"agent {agent_of(env) or '(none named)'}" + (f" of org {orgs}" if orgs else "")
+        kind, text = "other_agent", f"{who}: {text}"
+    payload = {
+        "type": env.type,
+        "kind": env.kind,
+        "tracking_id": env.tracking_id,
+        "own": own,
+        "data": {k: v for k, v in env.data.items() if k != "eventType"},
+    }
+    return StationEvent(kind, text, payload, env.received)
+
+
+def _what(env: Envelope) -> tuple[str, str]:
     data = env.data
     kind = "event"
     text = f"{env.type}/{env.kind}"
@@ -128,10 +153,4 @@ def describe(env: Envelope) -> StationEvent:
     elif env.kind == "AgentLogoutSuccess":
         by = data.get("loggedOutBy")
         kind, text = "state", f"logged out ({f'loggedOutBy: {by}' if by else 'by the service'})"
-    payload = {
-        "type": env.type,
-        "kind": env.kind,
-        "tracking_id": env.tracking_id,
-        "data": {k: v for k, v in data.items() if k != "eventType"},
-    }
-    return StationEvent(kind, text, payload, env.received)
+    return kind, text

@@ -58,6 +58,7 @@ async def whoami(st: Station, spec: StationSpec) -> Identity:
     me = await get_me(st.http, st.identity_url)
     check_identity(spec, me)
     check_token_org(st.token_org, me)
+    st.claim(me.ci_user_id, me.org_id)  # from now on only this agent's events are the user's
     return me
 
 
@@ -212,7 +213,7 @@ async def _send_login(
         try:
             st.risk("the station login was sent and its outcome is unknown: it may be signed in")
             ids = await agents.login(st.http, st.api_url, plan.request)
-            env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login")
+            env = await sock.outcome(STATION_LOGIN, st.outcome_timeout, since, "station login", ids)
         except AuthError as err:
             raise _role_hint(err, plan) from None
         except NetworkError as err:
@@ -328,7 +329,7 @@ async def _apply_state(
         ids = await agents.set_state(
             st.http, st.api_url, plan.after_state, want_aux, agent_id=config.ci_user_id
         )
-        env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
+        env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change", ids)
         if env.kind in STATE_CHANGE.failure:
             raise state_failure(env).with_tracking(*ids)
         data = {**data, **{k: v for k, v in env.data.items() if v not in (None, "")}}

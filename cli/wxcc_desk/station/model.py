@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wxcc_desk.api.ownership import Owner
 from wxcc_desk.core.dialnumber import DeviceType
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.core.tracking import Tracker
@@ -123,6 +124,12 @@ class Station:
     hold_timings: HoldTimings = field(default_factory=HoldTimings)  # --hold liveness, backoff
     # Told what a Ctrl-C or SIGTERM now would leave (core/interrupt.py prints it then).
     on_risk: Callable[[str], None] = field(default=lambda _text: None)
+    # Whose events are the user's (api/ownership.py): set once people/me has answered; every
+    # socket the flow opens (reconnects included) starts from it.
+    owner: Owner = field(default_factory=Owner)
+
+    def claim(self, agent_id: str, org_id: str) -> None:
+        self.owner = self.owner.claim(agent_id, org_id)
 
     def step(self, text: str, **data: Any) -> None:
         import time

@@ -115,7 +115,7 @@ async def restore(st: Station, sock: NotificationSocket, env: Envelope, plan: Lo
         return
     since = sock.cursor
     try:
-        await agents.set_state(
+        ids = await agents.set_state(
             st.http,
             st.api_url,
             plan.after_state,
@@ -123,7 +123,7 @@ async def restore(st: Station, sock: NotificationSocket, env: Envelope, plan: Lo
             reason=WSS_DISCONNECT,  # as the SDK's state change after a relogin carries it
             agent_id=str(data.get("agentId") or ""),
         )
-        out = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
+        out = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change", ids)
     except NetworkError as err:
         event(st, "warning", f"could not put back {plan.after_state}: {err.message}")
         return

@@ -47,6 +47,7 @@ async def connect(
         tracking_id=st.tracker.next_id(),
         proxy=checked_proxy(sub.url, st.http.env) or None,
     )
+    sock.owner = st.owner  # Welcome names the agent when the identity is not known yet
     try:
         await sock.open(st.outcome_timeout)
     except BaseException:
@@ -77,7 +78,7 @@ async def learn_session(st: Station, sock: NotificationSocket) -> Envelope:
     since = sock.cursor
     ids = await agents.reload(st.http, st.api_url)
     try:
-        return await sock.outcome(RELOGIN, st.outcome_timeout, since, "session (reload)")
+        return await sock.outcome(RELOGIN, st.outcome_timeout, since, "session (reload)", ids)
     except WxccError as err:
         raise err.with_tracking(*ids) from None
 

@@ -9,7 +9,7 @@ socket.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,9 +62,16 @@ class LogoutReport:
     warnings: list[str] = field(default_factory=list)
 
 
-async def probe(st: Station) -> tuple[dict[str, Any] | None, str]:
-    """The session data when signed in, else None and the service's reason."""
+async def probe(
+    st: Station, identity: Awaitable[Identity] | None = None
+) -> tuple[dict[str, Any] | None, str]:
+    """The session data when signed in, else None and the service's reason. With `identity`
+    (people/me, running beside the socket's setup) only that user's answer counts."""
     async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
+        if identity is not None:
+            me = await identity
+            st.claim(me.ci_user_id, me.org_id)
+            sock.claim(me.ci_user_id, me.org_id)
         env = await learn_session(st, sock)
     return (env.data, "") if logged_in(env) else (None, env.reason or "AGENT_NOT_FOUND")
 
@@ -95,11 +102,8 @@ async def _banner(st: Station) -> StatusBanner:
 
 async def status(st: Station) -> StatusReport:
     st.step("learning the token's user, the station session and the service status")
-    me, banner, (data, reason) = await settle(
-        get_me(st.http, st.identity_url),
-        _banner(st),
-        probe(st),
-    )
+    who = asyncio.ensure_future(get_me(st.http, st.identity_url))
+    me, banner, (data, reason) = await settle(who, _banner(st), probe(st, who))
     record, unreadable = _record_or_note(st)
     report = StatusReport(me, None, banner, record, reason, notes=unreadable)
     if st.user:  # another user's station is not this profile's status
@@ -169,6 +173,7 @@ async def _logout_locked(
     me = await get_me(st.http, st.identity_url)
     if st.user:  # logging out whoever the token belongs to would sign out the wrong person
         check_token_user(st.user, me, "nothing was logged out")
+    st.claim(me.ci_user_id, me.org_id)  # another agent's events never decide this logout
     async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
         env = await learn_session(st, sock)
         if not logged_in(env):
@@ -217,7 +222,7 @@ async def _go_idle(
     ids = await agents.set_state(
         st.http, st.api_url, "Idle", chosen.id, reason="wxcc-desk logout", agent_id=me.ci_user_id
     )
-    env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change")
+    env = await sock.outcome(STATE_CHANGE, st.outcome_timeout, since, "state change", ids)
     if env.kind in STATE_CHANGE.failure:
         raise state_failure(env).with_tracking(*ids)
 
@@ -227,6 +232,6 @@ async def _logout(st: Station, sock: NotificationSocket, reason: str) -> None:
     since = sock.cursor
     st.risk("the station logout was sent and its outcome is unknown: it may be signed out")
     ids = await agents.logout(st.http, st.api_url, reason)
-    env = await sock.outcome(LOGOUT, st.outcome_timeout, since, "logout")
+    env = await sock.outcome(LOGOUT, st.outcome_timeout, since, "logout", ids)
     if env.kind in LOGOUT.failure:
         raise logout_failure(env).with_tracking(*ids)

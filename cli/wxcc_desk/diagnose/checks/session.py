@@ -18,7 +18,7 @@ from typing import Any
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.diagnose.base import CheckContext, Layer, Outcome, Resource, Scope, check
 from wxcc_desk.diagnose.checks.config import subject_spec
-from wxcc_desk.diagnose.data import ACTIVITIES, AGENT_CONFIG, authed
+from wxcc_desk.diagnose.data import ACTIVITIES, AGENT_CONFIG, ME, authed
 
 Json = dict[str, Any]
 U = Scope.USER
@@ -136,6 +136,8 @@ async def _probe(ctx: CheckContext) -> Json | None:
         trace=st.extras["trace"], state_dir=st.extras["state_dir"],
         outcome_timeout=p.timeouts.outcome, user=p.user,
     )  # fmt: skip
+    me = await ctx.get(ME)
+    station.claim(me.ci_user_id, me.org_id)  # only the user's own answer is their session
     data, _reason = await probe(station)
     return data
 
