@@ -136,9 +136,9 @@ async def _probe(ctx: CheckContext) -> Json | None:
         trace=st.extras["trace"], state_dir=st.extras["state_dir"],
         outcome_timeout=p.timeouts.outcome, user=p.user,
     )  # fmt: skip
-    me = await ctx.get(ME)
-    station.claim(me.ci_user_id, me.org_id)  # only the user's own answer is their session
-    data, _reason = await probe(station)
+    # Only the user's own answer is their session (api/ownership.py): people/me is read beside
+    # the socket's setup, as `status` does, so the probe starts as early as before.
+    data, _reason = await probe(station, ctx.get(ME))
     return data
 
 
