@@ -174,7 +174,6 @@ async def idle_codes(ctx: CheckContext) -> Outcome:
        requires=("config.desktop_profile",), scope=U)  # fmt: skip
 async def dial_number_rules(ctx: CheckContext) -> Outcome:
     from wxcc_desk.core.dialnumber import check_dial_number
-
     from wxcc_desk.station.preflight import supervisor_without_device
 
     cfg = await ctx.get(AGENT_CONFIG)
