@@ -8,7 +8,7 @@ import typer
 from wxcc_desk.core.context import AppContext
 
 if TYPE_CHECKING:
-    from wxcc_desk.diagnose.options import Progress
+    from wxcc_desk.diagnose.options import DiagnoseOptions, Progress
     from wxcc_desk.diagnose.report import Report
 
 
@@ -91,9 +91,22 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     opts.validate()  # a usage error (exit 2) still comes before a path error (exit 3)
     files = (junit, markdown, bundle)
     _check_files(files, json_out)  # seconds, not after a 400-user run
+    _run_context(actx, opts)
     report = asyncio.run(run(actx, opts, _progress(actx)))
     _render(actx, report, strict=strict, json_out=json_out, files=files)
     raise typer.Exit(report.exit_code(strict))
+
+
+def _run_context(actx: AppContext, opts: "DiagnoseOptions") -> None:
+    """The run's tracker files each ID under the check that produced it; a many-user run's trace
+    (thousands of lines) lives on disk. Set here, before the run: the flow changes no context."""
+    from wxcc_desk.diagnose.runner import CheckTracker
+
+    actx.tracker = CheckTracker(run_id=actx.tracker.run_id)
+    if opts.mode in ("team", "all-agents"):
+        from wxcc_desk.diagnose.spool import SpoolTrace
+
+        actx.trace = SpoolTrace()
 
 
 def _list_checks(actx: AppContext, json_out: bool) -> None:

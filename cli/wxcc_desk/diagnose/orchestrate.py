@@ -62,12 +62,9 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     load_checks()
     checks = select(opts.check_ids)
     profile, error = load_for_diagnose(actx, opts.profile)
-    tracker = CheckTracker(run_id=actx.tracker.run_id)
-    actx.tracker = tracker
-    if opts.mode in ("team", "all-agents"):
-        from wxcc_desk.diagnose.spool import SpoolTrace
-
-        actx.trace = SpoolTrace()  # thousands of lines: on disk, not in memory
+    tracker = actx.tracker
+    if not isinstance(tracker, CheckTracker):  # commands/diagnose.py sets one before the run
+        raise TypeError("diagnose needs a CheckTracker on the context")
     state = _state(actx, opts, profile)
     state.profile_error = error
     state.extras["admin_mode"] = opts.mode != "self"
