@@ -10,6 +10,7 @@ import platform
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from wxcc_desk.diagnose.base import NOT_APPLICABLE, CheckResult, Layer, Status
@@ -25,6 +26,9 @@ class UserSummary:
     counts: Counter[str] = field(default_factory=Counter)
     # warn, fail, crashed, and skips caused by a failed prerequisite (not "does not apply")
     problems: list[CheckResult] = field(default_factory=list)
+    # the rest (passes, "does not apply" skips) as (check id, layer, status): enough for a JUnit
+    # testcase per check run, at a few pointers each (the strings are shared between users)
+    others: list[tuple[str, Layer, Status]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -41,6 +45,7 @@ class Report:
     duration_ms: float = 0.0
     tracking: dict[str, Any] = field(default_factory=dict)
     tool_version: str = ""
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def many(self) -> bool:
@@ -53,6 +58,8 @@ class Report:
             summary.counts[str(r.status)] += 1
             if r.status is not Status.PASS and not r.facts.get(NOT_APPLICABLE):
                 summary.problems.append(r)
+            else:
+                summary.others.append((r.id, r.layer, r.status))
         self.users.append(summary)
 
     def sorted_results(self) -> list[CheckResult]:

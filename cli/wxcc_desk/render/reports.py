@@ -13,7 +13,8 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree as ET
@@ -96,42 +97,75 @@ def to_json(report: Report, strict: bool = False) -> str:
 
 
 def junit(report: Report) -> str:
-    """fail -> <failure>, crashed -> <error>, skip -> <skipped>; one suite per layer or user."""
+    """fail -> <failure>, crashed -> <error>, skip -> <skipped>; one suite per layer or user.
+
+    Every suite's counts are those of the testcases it holds. In a many-user run each user's
+    suite holds a testcase per check run for that user, classname `diagnose.<email>.<layer>`,
+    so no classname/name pair repeats across users (the shape the Jenkins and GitLab JUnit
+    readers take: tests/fixtures/junit.xsd).
+    """
+    import socket
+
+    stamp = report.started_at.strftime("%Y-%m-%dT%H:%M:%S")
+    host = socket.gethostname() or "localhost"
     root = ET.Element("testsuites", name="wxcc-desk diagnose")
     suites: dict[str, list[CheckResult]] = {}
     for r in report.sorted_results():
         suites.setdefault(str(r.layer), []).append(r)
-    for name, results in suites.items():
-        _suite(root, name, results, len(results))
-    for u in report.users:
-        _suite(root, f"user {u.email}", u.problems, sum(u.counts.values()))
+    totals: Counter[str] = Counter()
+    for n, (name, results) in enumerate(suites.items()):
+        cases = [(r, f"diagnose.{r.layer}") for r in results]
+        totals += _suite(root, name, cases, [], (n, stamp, host))
+    for n, u in enumerate(report.users, start=len(suites)):
+        cls = f"diagnose.{u.email}"
+        cases = [(r, f"{cls}.{r.layer}") for r in u.problems]
+        others = [(cid, f"{cls}.{layer}", status) for cid, layer, status in u.others]
+        totals += _suite(root, f"user {u.email}", cases, others, (n, stamp, host))
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(totals[key]))
+    root.set("time", f"{report.duration_ms / 1000:.3f}")
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def _suite(root: ET.Element, name: str, results: list[CheckResult], total: int) -> None:
-    counts = {s: sum(1 for r in results if r.status is s) for s in Status}
-    suite = ET.SubElement(
-        root,
-        "testsuite",
-        name=name,
-        tests=str(total),
-        failures=str(counts[Status.FAIL]),
-        errors=str(counts[Status.CRASHED]),
-        skipped=str(counts[Status.SKIP]),
-        time=f"{sum(r.duration_ms for r in results) / 1000:.3f}",
+_TAGS = {Status.FAIL: "failure", Status.CRASHED: "error", Status.SKIP: "skipped"}
+
+
+def _suite(
+    root: ET.Element,
+    name: str,
+    cases: list[tuple[CheckResult, str]],
+    others: list[tuple[str, str, Status]],
+    where: tuple[int, str, str],
+) -> Counter[str]:
+    """Append one <testsuite>; return its counts (tests, failures, errors, skipped)."""
+    statuses = [r.status for r, _ in cases] + [status for _, _, status in others]
+    counts = Counter(
+        tests=len(statuses),
+        failures=statuses.count(Status.FAIL),
+        errors=statuses.count(Status.CRASHED),
+        skipped=statuses.count(Status.SKIP),
     )
-    for r in results:
-        case = ET.SubElement(
-            suite, "testcase", name=r.id, classname=f"diagnose.{r.layer}", time=_secs(r)
-        )
-        tag = {Status.FAIL: "failure", Status.CRASHED: "error", Status.SKIP: "skipped"}.get(
-            r.status
-        )
+    index, stamp, host = where
+    suite = ET.SubElement(root, "testsuite", name=name, id=str(index))
+    for key in ("tests", "failures", "errors", "skipped"):
+        suite.set(key, str(counts[key]))
+    suite.set("time", f"{sum(r.duration_ms for r, _ in cases) / 1000:.3f}")
+    suite.set("timestamp", stamp)
+    suite.set("hostname", host)
+    for r, classname in cases:
+        case = ET.SubElement(suite, "testcase", name=r.id, classname=classname, time=_secs(r))
+        tag = _TAGS.get(r.status)
         if tag:
             ET.SubElement(case, tag, message=r.summary).text = _body(r)
         elif r.status is Status.WARN:
             ET.SubElement(case, "system-out").text = f"warning: {r.summary}\n{_body(r)}"
+    for cid, classname, status in others:
+        case = ET.SubElement(suite, "testcase", name=cid, classname=classname, time="0.000")
+        tag = _TAGS.get(status)
+        if tag:  # kept as "does not apply": a prerequisite says the check has no subject here
+            ET.SubElement(case, tag, message="does not apply")
+    return counts
 
 
 def _secs(r: CheckResult) -> str:
@@ -165,12 +199,15 @@ def markdown(report: Report) -> str:
 
 
 def _md_many(report: Report) -> list[str]:
-    causes = report.causes()
+    """Every cause over the users (failures, then warnings), so the annotations can point here."""
+    causes = [(level, r, who) for level, r, who in _gh_causes(report) if who]
     if not causes:
         return [f"No failures among {len(report.users)} users.", ""]
-    lines = ["### Users with failures, most common cause first", ""]
-    lines += ["| users | check | cause | who |", "|---|---|---|---|"]
-    lines += [f"| {len(w)} | `{c}` | {_md(t)} | {_md(_few(w))} |" for c, t, w in causes]
+    lines = ["### Causes over the users, most common first", ""]
+    lines += ["| | users | check | cause | who |", "|---|---|---|---|---|"]
+    for level, r, who in causes:
+        mark = _MD_MARKS[Status.FAIL if level == "error" else Status.WARN]
+        lines.append(f"| {mark} | {len(who)} | `{r.id}` | {_md(r.summary)} | {_md(_few(who))} |")
     return [*lines, ""]
 
 
@@ -181,19 +218,49 @@ def _md(text: str) -> str:
 # --------------------------------------------------------------------------- GitHub annotations
 
 
-def gh_annotations(report: Report) -> Iterable[str]:
-    """`::error`/`::warning` workflow commands for what failed or warned."""
-    every = list(report.sorted_results())
+GH_MAX = 10  # GitHub shows at most 10 annotations of a kind per step; we print at most 10 in all
+
+
+def gh_annotations(report: Report) -> list[str]:
+    """`::error`/`::warning` workflow commands, one per distinct cause, errors first.
+
+    A cause is a check that failed or warned; in a many-user run one cause covers every user it
+    hit, and says how many. Past GH_MAX, the last annotation says how many more causes the step
+    summary (`markdown`) lists.
+    """
+    found = _gh_causes(report)
+    shown = found if len(found) <= GH_MAX else found[: GH_MAX - 1]
+    lines = [_gh_line(level, r, users) for level, r, users in shown]
+    rest = len(found) - len(shown)
+    if rest:
+        text = f"{rest} more causes: the step summary (or --markdown report) lists every cause"
+        lines.append(f"::warning title={_gh_prop(f'{rest} more causes')}::{_gh_data(text)}")
+    return lines
+
+
+def _gh_causes(report: Report) -> list[tuple[str, CheckResult, list[str]]]:
+    levels = {Status.FAIL: "error", Status.CRASHED: "error", Status.WARN: "warning"}
+    found: dict[tuple[str, str, str], tuple[str, CheckResult, list[str]]] = {}
+    for r in report.sorted_results():
+        if r.status in levels:
+            found[(levels[r.status], r.id, r.subject)] = (levels[r.status], r, [])
     for u in report.users:
-        every.extend(u.problems)
-    for r in every:
-        level = {Status.FAIL: "error", Status.CRASHED: "error", Status.WARN: "warning"}.get(
-            r.status
-        )
-        if level:
-            who = f" ({r.subject})" if r.subject else ""
-            text = r.summary + (f" -- fix: {r.remediation}" if r.remediation else "")
-            yield f"::{level} title={_gh_prop(r.id + who)}::{_gh_data(text)}"
+        for r in u.problems:
+            if r.status in levels:
+                key = (levels[r.status], r.id, "*users*")
+                found.setdefault(key, (levels[r.status], r, []))[2].append(u.email)
+    return sorted(found.values(), key=lambda c: (c[0] != "error", -len(c[2]), c[1].id))
+
+
+def _gh_line(level: str, r: CheckResult, users: list[str]) -> str:
+    if users:
+        who = f" ({len(users)} user{'s' if len(users) != 1 else ''})"
+        text = f"{r.summary} -- {_few(users)}"
+    else:
+        who = f" ({r.subject})" if r.subject else ""
+        text = r.summary
+    text += f" -- fix: {r.remediation}" if r.remediation else ""
+    return f"::{level} title={_gh_prop(r.id + who)}::{_gh_data(text)}"
 
 
 def _gh_data(text: str) -> str:
