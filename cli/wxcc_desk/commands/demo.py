@@ -14,9 +14,9 @@ def demo(
         bool, typer.Option("--json", help="Print JSON (schema wxcc-desk/demo/v1).")
     ] = False,
 ) -> None:
-    """Start the sandbox in this process and walk login, status and logout with the shipped
-    sandbox profile (profiles/sandbox.yaml), printing each step. Touches nothing real: no
-    network beyond loopback, nothing stored in the keyring.
+    """Start the sandbox in this process and walk login, status and logout with the sandbox
+    profile shipped in the package, printing each step. Needs no checkout and no profile of
+    yours. Touches nothing real: no network beyond loopback, nothing stored in the keyring.
 
     Example: wxcc-desk demo
     """

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from wxcc_desk.station.login import LoginResult
     from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
-_SHIPPED = Path(__file__).resolve().parents[2] / "profiles" / "sandbox.yaml"
-
 
 @dataclass
 class DemoReport:
@@ -28,11 +26,6 @@ class DemoReport:
     logout: LogoutReport
 
 
-def _profile_ref() -> str:
-    # The checkout's profiles/sandbox.yaml, found from anywhere; else the usual search.
-    return str(_SHIPPED) if _SHIPPED.is_file() else "sandbox"
-
-
 def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
     """One event loop for the three steps; session state goes to a temporary folder so a real
     `sandbox` profile's record is left alone."""
@@ -40,10 +33,17 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
     import tempfile
 
     from wxcc_desk.api.tokens import TokenSet, TokenSource
+    from wxcc_desk.profiles.packaged import packaged_path
     from wxcc_desk.sandbox import run_sandbox
 
-    with run_sandbox() as sandbox, tempfile.TemporaryDirectory() as state:
-        profile = load(actx, _profile_ref(), {"base_url": sandbox.url})
+    # The sandbox profile shipped in the package: the demo needs no checkout and no profile
+    # of the user's (a `sandbox` profile of their own is left alone).
+    with (
+        run_sandbox() as sandbox,
+        tempfile.TemporaryDirectory() as state,
+        packaged_path("sandbox") as shipped,
+    ):
+        profile = load(actx, str(shipped), {"base_url": sandbox.url})
         on_event_step(
             on_event,
             f"sandbox running at {sandbox.url}; profile {profile.name}, user {profile.user}",
