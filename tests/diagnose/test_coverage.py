@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from wxcc_desk.diagnose.checks import load_checks
 from wxcc_desk.diagnose.runner import select
 from wxcc_desk.sandbox import run_sandbox
 
-BROKEN = Path(__file__).parent / "tenants" / "broken.yaml"
 # Not applicable to this setup (each has its own pass test elsewhere; see docs/diagnose.md).
 NOT_HERE = {
     "network.api.tls": "skip",  # plain HTTP on loopback
@@ -30,12 +28,6 @@ NOT_HERE = {
     "teams.graph": "skip",  # the profile names no Teams tenant
     "teams.auth": "skip",
 }
-
-
-@pytest.fixture(scope="module")
-def broken() -> Iterator[Any]:
-    with run_sandbox(BROKEN) as handle:
-        yield handle
 
 
 def _self(sbx: Any, tmp: Path, email: str, number: str, *, team: str = "Floor") -> Run:

@@ -4,23 +4,13 @@ them that must still pass (tests/diagnose/tenants/broken.yaml)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.diagnose.helpers import Run, run_cli, write_profile
 from wxcc_desk.sandbox import run_sandbox
 
-BROKEN = Path(__file__).parent / "tenants" / "broken.yaml"
 OTHER_ORG = "0f0e0d0c-0b0a-4909-8807-060504030201"
-
-
-@pytest.fixture(scope="module")
-def broken() -> Iterator[Any]:
-    with run_sandbox(BROKEN) as handle:
-        yield handle
 
 
 def _diag(sbx: Any, tmp: Path, email: str, number: str, *args: str, **keys: str) -> Run:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.diagnose.conftest import BROKEN
 from tests.diagnose.helpers import Run, run_cli, write_profile
 from wxcc_desk.sandbox import run_sandbox
-
-BROKEN = Path(__file__).parent / "tenants" / "broken.yaml"
-
-
-@pytest.fixture(scope="module")
-def broken() -> Iterator[Any]:
-    with run_sandbox(BROKEN) as handle:
-        yield handle
 
 
 def _as(sbx: Any, tmp: Path, email: str, number: str) -> Run:

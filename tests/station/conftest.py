@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wxcc_desk.app import main
-from wxcc_desk.core.context import AppContext
-from wxcc_desk.core.output import Output
+from tests.support.cli import CliRun, invoke
 from wxcc_desk.sandbox import SandboxHandle
 
 PROFILE = str(Path(__file__).resolve().parents[2] / "profiles" / "sandbox.yaml")
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-    actx: AppContext
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err + "\n".join(self.actx.trace)
-
-
+Result = CliRun
 Cli = Callable[..., Result]
 
 
@@ -48,14 +30,7 @@ def run_cli(
     environ = {**os.environ, "WXCC_BASE_URL": sandbox.url, **(env or {})}
     if email:
         environ["WXCC_ACCESS_TOKEN"] = sandbox.token(email)
-    out, err = io.StringIO(), stderr or io.StringIO()
-    actx = AppContext(out=Output(stdout=out, stderr=err), env=environ)
-    code = 0
-    try:
-        main(list(argv), actx)
-    except SystemExit as done:
-        code = int(done.code or 0)
-    return Result(code, out.getvalue(), err.getvalue(), actx)
+    return invoke(list(argv), environ, stderr=stderr)
 
 
 @pytest.fixture

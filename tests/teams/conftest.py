@@ -3,7 +3,6 @@ runner of the real CLI entry point (`app.main`) with captured streams."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.support import profiles as support_profiles
+from tests.support.cli import CliRun, invoke
 
-from wxcc_desk.app import main
-from wxcc_desk.core.context import AppContext
-from wxcc_desk.core.output import Output
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
 
@@ -46,17 +44,7 @@ def ms(sandbox: SandboxHandle) -> Iterator[MsSandbox]:
     yield box
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-    trace: list[str]
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.out)
+Result = CliRun
 
 
 @dataclass
@@ -65,35 +53,12 @@ class Cli:
     env: dict[str, str]
 
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        actx = AppContext(out=Output(out, err), env={**self.env, **(env or {})})
-        actx.config_dir, actx.state_dir = self.home / "config", self.home / "state"
-        try:
-            main(list(args), actx)
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        return Result(code, out.getvalue(), err.getvalue(), actx.trace)
+        return invoke(list(args), {**self.env, **(env or {})}, home=self.home)
 
 
 def write_profile(folder: Path, name: str, url: str, teams: dict[str, str] | None) -> Path:
-    lines = [
-        f"api_url: {url}",
-        f"identity_url: {url}",
-        f"status_url: {url}",
-        "user: sam@example.com",
-        "role: supervisor_agent",
-        "team: Support",
-        "telephony:",
-        "  option: dial_number",
-        '  number: "+14085550100"',
-    ]
-    if teams is not None:
-        lines.append("teams:")
-        lines += [f"  {k}: {v}" for k, v in teams.items()]
-    path = folder / f"{name}.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """A profile whose every URL is `url`, with the default timeouts and a `teams:` block."""
+    return support_profiles.write_profile(folder, name, api=url, teams=teams, timeouts=None)
 
 
 @pytest.fixture
