@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.core.test_oauth import browser
+from tests.auth.test_browser_login import browser
 from tests.support.file_keyring import FileKeyring
 from wxcc_desk.api.tokens import TokenSet
 from wxcc_desk.auth.browser import login_web
