@@ -7,7 +7,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import stat
+import subprocess
+import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -234,7 +238,7 @@ def test_dash_writes_that_report_to_stdout(
 
 @pytest.mark.parametrize(
     "args",
-    [["--junit", "-", "--markdown", "-"], ["--junit", "-", "--json"], ["--bundle", "-"]],
+    [["--junit", "-", "--markdown", "-"], ["--junit", "-", "--json"], ["--bundle", "-", "--json"]],
 )
 def test_stdout_is_given_to_one_output_only(sbx: Any, tmp_path: Path, args: list[str]) -> None:
     run = _run_plain(sbx, tmp_path, *args)
@@ -246,3 +250,38 @@ def _run_plain(sbx: Any, tmp: Path, *args: str) -> Run:
     prof = write_profile(tmp, api=sbx.url)
     env = {"WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
     return run_cli(["diagnose", "-p", str(prof), "--check", "local.profile", *args], env=env)
+
+
+def _tool(sbx: Any, tmp: Path, *args: str, stdout: Any) -> subprocess.CompletedProcess[bytes]:
+    """The installed entry point in a child process: its stdout is a real byte stream."""
+    prof = write_profile(tmp, api=sbx.url)
+    env = {**os.environ, "WXCC_ACCESS_TOKEN": sbx.token("sam@example.com")}
+    cmd = [sys.executable, "-m", "wxcc_desk", "diagnose", "-p", str(prof), *args]
+    return subprocess.run(
+        cmd, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=60, check=False
+    )
+
+
+def test_bundle_dash_streams_the_zip_to_stdout(sbx: Any, tmp_path: Path) -> None:
+    run = _tool(sbx, tmp_path, "--check", "identity.token", "--bundle", "-", stdout=subprocess.PIPE)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(io.BytesIO(run.stdout)) as zf:  # stdout is the zip and nothing else
+        names = set(zf.namelist())
+        assert {"report.json", "trace.txt", "tracking-ids.txt"} <= names
+        body = b"".join(zf.read(n) for n in names)
+        report = json.loads(zf.read("report.json"))
+    assert report["schema"] == "wxcc-desk/diagnose/v1"
+    assert sbx.token("sam@example.com").encode() not in body
+    assert b"bundle written to stdout" in run.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_bundle_dash_refuses_a_terminal(sbx: Any, tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    try:
+        run = _tool(sbx, tmp_path, "--bundle", "-", stdout=follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert run.returncode == 2, run.stderr
+    assert b"terminal" in run.stderr and b"--bundle - > support.zip" in run.stderr

@@ -1,7 +1,7 @@
 """`wxcc-desk diagnose`: say exactly why a station login fails (or would fail)."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -24,7 +24,8 @@ _H = {
     "junit": "Also write JUnit XML to FILE (fail=failure, crashed=error, skip=skipped); "
     "`-`: to stdout, instead of the table.",
     "md": "Also write Markdown to FILE (`-`: to stdout, instead of the table).",
-    "bundle": "Write a redacted support zip (reports, trace, versions, tracking IDs) to FILE.",
+    "bundle": "Write a redacted support zip (reports, trace, versions, tracking IDs) to FILE; "
+    "`-`: to stdout (never a terminal), instead of the table.",
     "timeout": "Deadline in seconds for one user's checks.",
     "rate": "The tenant's API rate limit, requests per minute (paces --team/--all-agents).",
 }
@@ -90,7 +91,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     )
     opts.validate()  # a usage error (exit 2) still comes before a path error (exit 3)
     files = (junit, markdown, bundle)
-    _check_files(files, json_out)  # seconds, not after a 400-user run
+    _check_files(files, json_out, actx.out.stdout)  # seconds, not after a 400-user run
     _run_context(actx, opts)
     report = asyncio.run(run(actx, opts, _progress(actx)))
     _render(actx, report, strict=strict, json_out=json_out, files=files)
@@ -131,19 +132,24 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
 
 
 _OPTIONS = ("--junit", "--markdown", "--bundle")
-STDOUT = Path("-")  # `--junit -`, `--markdown -`: that report on stdout instead of the table
+STDOUT = Path("-")  # `--junit -`, `--markdown -`, `--bundle -`: that on stdout, not the table
 
 
-def _check_files(files: tuple[Path | None, Path | None, Path | None], json_out: bool) -> None:
+def _check_files(
+    files: tuple[Path | None, Path | None, Path | None], json_out: bool, stdout: TextIO
+) -> None:
     from wxcc_desk.core.errors import ConfigError, UsageError
     from wxcc_desk.render.reports import check_writable
 
     dashes = [o for o, p in zip(_OPTIONS, files, strict=True) if p == STDOUT]
-    if "--bundle" in dashes:
-        raise UsageError("--bundle - would write a zip to stdout", hint="pass --bundle a file path")
     if len(dashes) > 1 or (dashes and json_out):
         both = " and ".join([*(f"{o} -" for o in dashes), *(["--json"] if json_out else [])])
         raise UsageError(f"{both} all write stdout", hint="send all but one of them to files")
+    if "--bundle" in dashes and (_binary(stdout) is None or stdout.isatty()):
+        raise UsageError(
+            "--bundle - writes a zip to stdout, and stdout here is a terminal (or takes no bytes)",
+            hint="redirect it (--bundle - > support.zip) or pass --bundle a file path",
+        )
     seen: dict[Path, str] = {}
     for option, path in zip(_OPTIONS, files, strict=True):
         if path is None or path == STDOUT:
@@ -181,15 +187,32 @@ def _render(
         main = md
     elif markdown:
         reports.write_report(markdown, md, "--markdown")
-    if bundle:
+    if bundle and bundle != STDOUT:
         write_bundle(bundle, report, actx.trace, strict)
     _step_summary(actx, md)
-    actx.out.data(main)
+    if bundle == STDOUT:
+        _bundle_to_stdout(actx, report, strict)
+    else:
+        actx.out.data(main)
     if actx.env.get("GITHUB_ACTIONS"):
         for line in reports.gh_annotations(report):
             actx.out.say(line)
     if bundle:
-        actx.out.say(f"bundle written to {bundle}")
+        actx.out.say(f"bundle written to {'stdout' if bundle == STDOUT else bundle}")
+
+
+def _binary(stream: TextIO) -> BinaryIO | None:
+    return getattr(stream, "buffer", None)
+
+
+def _bundle_to_stdout(actx: AppContext, report: "Report", strict: bool) -> None:
+    from wxcc_desk.render.bundle import stream_bundle
+
+    raw = _binary(actx.out.stdout)
+    assert raw is not None  # _check_files refused a stdout without bytes before the run
+    actx.out.stdout.flush()
+    stream_bundle(raw, report, actx.trace, strict)
+    raw.flush()
 
 
 def _step_summary(actx: AppContext, md: str) -> None:

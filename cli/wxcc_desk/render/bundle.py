@@ -11,6 +11,7 @@ import json
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from wxcc_desk.core.errors import ConfigError
 from wxcc_desk.core.redact import scrub
@@ -34,6 +35,20 @@ def tracking_ids(report: Report) -> list[str]:
 
 
 def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool = False) -> None:
+    try:
+        # a temp file renamed into place: never a truncated zip, even on a failure mid-way
+        with reports.atomic_open(path, "--bundle") as fh:
+            stream_bundle(fh, report, trace, strict)
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write the bundle {path}: {err.strerror or err}",
+            hint="pass --bundle a path in a writable directory",
+            code="BUNDLE",
+        ) from None
+
+
+def stream_bundle(fh: BinaryIO, report: Report, trace: Iterable[str], strict: bool = False) -> None:
+    """Write the zip to `fh`, which need not be seekable (`--bundle -` gives it stdout)."""
     members = {
         "report.json": reports.to_json(report, strict),
         "report.md": reports.markdown(report),
@@ -41,20 +56,9 @@ def write_bundle(path: Path, report: Report, trace: Iterable[str], strict: bool 
         "versions.json": json.dumps(tool_info(report.tool_version), indent=2),
         "tracking-ids.txt": "\n".join(tracking_ids(report)) + "\n",
     }
-    try:
-        # a temp file renamed into place: never a truncated zip, even on a failure mid-way
-        with (
-            reports.atomic_open(path, "--bundle") as fh,
-            zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
-        ):
-            for name, text in members.items():
-                zf.writestr(name, scrub(text))
-            with zf.open("trace.txt", "w") as out:  # streamed: a long trace is never one string
-                for line in trace:
-                    out.write((scrub(line.rstrip("\n")) + "\n").encode("utf-8"))
-    except OSError as err:
-        raise ConfigError(
-            f"cannot write the bundle {path}: {err.strerror or err}",
-            hint="pass --bundle a path in a writable directory",
-            code="BUNDLE",
-        ) from None
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in members.items():
+            zf.writestr(name, scrub(text))
+        with zf.open("trace.txt", "w") as out:  # streamed: a long trace is never one string
+            for line in trace:
+                out.write((scrub(line.rstrip("\n")) + "\n").encode("utf-8"))
