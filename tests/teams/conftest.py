@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.support import profiles as support_profiles
 from tests.support.cli import CliRun, invoke
-
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
 

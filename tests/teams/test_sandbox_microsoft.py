@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.teams.conftest import MsSandbox
 
+from tests.teams.conftest import MsSandbox
 from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
 
 GRANT = "urn:ietf:params:oauth:grant-type:device_code"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.teams.conftest import Cli, MsSandbox, Result, keyring_values, write_profile
 
 NO_CONN = "--no-connector"

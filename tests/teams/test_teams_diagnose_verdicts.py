@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.teams.conftest import Cli, MsSandbox, mint_tokens
 
 ROOT = Path(__file__).resolve().parents[2]

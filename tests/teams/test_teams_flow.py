@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.teams.conftest import Cli, MsSandbox, keyring_values
 
+from tests.teams.conftest import Cli, MsSandbox, keyring_values
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import AuthError
 from wxcc_desk.teams import login as teams_login

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.teams.conftest import Cli, MsSandbox, keyring_values, mint_tokens
 
 pytestmark = pytest.mark.usefixtures("failing_keyring")
