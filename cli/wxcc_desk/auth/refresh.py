@@ -137,8 +137,8 @@ class RefreshingAuth(httpx.Auth):
             raise self._refused_again(response)
         if not self.tokens.can_refresh():
             raise AuthError(
-                f"the access token ({self._source()}) was refused (HTTP 401: expired or "
-                "revoked) and there is no refresh token to renew it",
+                f"the access token ({self._source()}) was refused by {_host(response)} (HTTP "
+                "401: expired or revoked) and there is no refresh token to renew it",
                 hint=self._hint(),
                 code="TOKEN_REJECTED",
                 tracking_ids=_ids(response),
@@ -171,7 +171,8 @@ class RefreshingAuth(httpx.Auth):
 
     def _refused_again(self, response: httpx.Response) -> AuthError:
         return AuthError(
-            "the access token was refused (HTTP 401: expired or revoked) even after a refresh",
+            f"the access token was refused by {_host(response)} (HTTP 401: expired or revoked) "
+            "even after a refresh",
             hint=self._hint(),
             code="TOKEN_REJECTED",
             tracking_ids=_ids(response),
@@ -183,11 +184,29 @@ class RefreshingAuth(httpx.Auth):
         )
 
     def _hint(self) -> str:
-        ref = self.profile.cli_ref
+        """The fix for a refused token depends on where it came from: while WXCC_ACCESS_TOKEN
+        is set it wins over the keyring, so signing in again cannot help."""
+        ref, user = self.profile.cli_ref, self.profile.user
+        if self.tokens.source == "env":
+            return (
+                "replace or unset WXCC_ACCESS_TOKEN: while it is set it is used before the "
+                f"keyring, so signing in again cannot help; check it belongs to {user}"
+            )
+        if self.tokens.source == "stdin":
+            return f"pipe a fresh token of {user} to `--with-token`"
         return (
             f"sign in again with `wxcc-desk login --web -p {ref}` or pass a fresh token with "
-            f"`--with-token`; check the token belongs to {self.profile.user}"
+            f"`--with-token`; check the token belongs to {user}"
         )
+
+
+def _host(response: httpx.Response) -> str:
+    """`host[:port]` of the refused request: the token may be good for another host."""
+    try:
+        url = response.request.url
+    except RuntimeError:  # a response built without a request (tests)
+        return "the server"
+    return url.netloc.decode("ascii", "replace") or "the server"
 
 
 def _ids(response: httpx.Response) -> list[str]:

@@ -1,5 +1,6 @@
 """`wxcc-desk status`: the token and the station, as the service sees them."""
 
+import sys
 from typing import Annotated
 
 import typer
@@ -17,6 +18,10 @@ def status(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print JSON (schema wxcc-desk/status/v1).")
     ] = False,
+    with_token: Annotated[
+        bool,
+        typer.Option("--with-token", help="Read the access token from stdin for this run."),
+    ] = False,
 ) -> None:
     """Show the token (source, masked value, expiry, user, org) and the station (logged in or
     not, state with its idle code, team, dial number, device type, since when), with a banner
@@ -29,10 +34,12 @@ def status(
     """
     actx = ctx.ensure_object(AppContext)
     actx.json_output = json_out
+    from wxcc_desk.api.tokenform import read_stdin_token
     from wxcc_desk.render import station as render
     from wxcc_desk.station.run import run_status
 
-    report, token = run_status(actx, profile, event_printer(actx, json_out))
+    stdin_token = read_stdin_token(sys.stdin) if with_token else None
+    report, token = run_status(actx, profile, event_printer(actx, json_out), stdin_token)
     for line in render.banner_lines(report.banner):
         actx.out.say(line, "warn")
     for note in report.notes:

@@ -72,6 +72,13 @@ class WxccError(Exception):
         self.tracking_ids = tuple(dict.fromkeys((*self.tracking_ids, *ids)))
         return self
 
+    def also(self, note: str) -> WxccError:
+        """Add what else happened to the message (`logout --forget` after a failed logout) and
+        return self, for re-raising; the message stays one bounded line."""
+        self.message = printable_line(_bounded(f"{self.message}; {note}"))
+        self.args = (self.message,)
+        return self
+
     def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
     from wxcc_desk.api.tokens import TokenSet
-    from wxcc_desk.auth.credentials import StationCredentials
+    from wxcc_desk.auth.credentials import StationCredentials, StoreResult
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
     from wxcc_desk.station.login import LoginResult
@@ -220,14 +220,15 @@ def _remember(actx: AppContext, profile: Profile, used: StationCredentials) -> N
 
 
 def run_status(
-    actx: AppContext, name: str | None, on_event: EventSink
+    actx: AppContext, name: str | None, on_event: EventSink, stdin_token: str | None = None
 ) -> tuple[StatusReport, TokenView]:
+    """`stdin_token`: the token `--with-token` read (used for this run, never stored)."""
     from wxcc_desk.auth import credentials
     from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.station import status as station_status
 
     profile = load(actx, name)
-    tokens = credentials.resolve_tokens(profile, actx, None)
+    tokens = credentials.resolve_tokens(profile, actx, stdin_token)
     st = build_station(actx, profile, tokens, on_event)
     report = run_flow(st, station_status.status)
     auth = st.http.client.auth
@@ -237,21 +238,49 @@ def run_status(
 
 
 def run_logout(
-    actx: AppContext, name: str | None, *, reason: str, forget: bool, on_event: EventSink
+    actx: AppContext,
+    name: str | None,
+    *,
+    reason: str,
+    forget: bool,
+    on_event: EventSink,
+    stdin_token: str | None = None,
 ) -> LogoutReport:
+    """With `forget`, the stored tokens and station credentials are deleted whatever the
+    logout's outcome: after it when it worked, and after its failure (no token, no session,
+    refused, unreachable) too, the error then saying what was deleted. Not after Ctrl-C."""
     from wxcc_desk.auth import credentials
+    from wxcc_desk.core.errors import WxccError
+    from wxcc_desk.core.interrupt import Stopped
     from wxcc_desk.station import status as station_status
 
     profile = load(actx, name)
-    tokens = credentials.resolve_tokens(profile, actx, None)
-    st = build_station(actx, profile, tokens, on_event)
 
     def forget_all() -> list[str]:
-        done = credentials.forget(profile, actx)
-        if done.stored:
-            return list(done.removed) or ["nothing: no tokens or station credentials were stored"]
-        return [f"nothing: the keyring is unavailable ({done.reason})"]
+        return forgotten_items(credentials.forget(profile, actx))
 
-    return run_flow(
-        st, lambda s: station_status.logout(s, reason=reason, forget=forget_all if forget else None)
-    )
+    try:
+        tokens = credentials.resolve_tokens(profile, actx, stdin_token)
+        st = build_station(actx, profile, tokens, on_event)
+        on_done = forget_all if forget else None
+        return run_flow(st, lambda s: station_status.logout(s, reason=reason, forget=on_done))
+    except WxccError as err:
+        if not forget or isinstance(err, Stopped):
+            raise
+        raise err.also(forget_note(credentials.forget(profile, actx))) from None
+
+
+def forgotten_items(done: StoreResult) -> list[str]:
+    """What `logout --forget` lists after a logout that worked."""
+    if done.stored:
+        return list(done.removed) or ["nothing: no tokens or station credentials were stored"]
+    return [f"nothing: the keyring is unavailable ({done.reason})"]
+
+
+def forget_note(done: StoreResult) -> str:
+    """What `--forget` did, said after the logout's own failure."""
+    if not done.stored:
+        return f"--forget deleted nothing: the keyring is unavailable ({done.reason})"
+    if not done.removed:
+        return "--forget found no stored tokens or station credentials to delete"
+    return f"--forget deleted the stored {' and '.join(done.removed)} all the same"
