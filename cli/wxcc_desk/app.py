@@ -15,7 +15,16 @@ import sys
 import typer
 
 from wxcc_desk import __version__
-from wxcc_desk.commands import demo, diagnose, login, logout, sandbox, status, teams_auth
+from wxcc_desk.commands import (
+    demo,
+    diagnose,
+    login,
+    logout,
+    profiles,
+    sandbox,
+    status,
+    teams_auth,
+)
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ExitCode, UsageError, WxccError
 from wxcc_desk.core.interrupt import Stopped
@@ -26,7 +35,8 @@ app = typer.Typer(
     name="wxcc-desk",
     help="Sign a Webex Contact Center supervisor or agent in and out from a script, and say "
     "exactly why it fails when it fails.\n\n"
-    "Example: wxcc-desk login -p sandbox --json (profiles/sandbox.yaml; see README)",
+    "Example: wxcc-desk profiles init agent7 (a commented profile to edit), then "
+    "wxcc-desk login -p agent7 --json; wxcc-desk demo tries it all on a built-in sandbox",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -69,6 +79,7 @@ app.command("status")(status.status)
 app.command("logout")(logout.logout)
 app.command("diagnose")(diagnose.diagnose)
 app.add_typer(teams_auth.app, name="teams-auth")
+app.add_typer(profiles.app, name="profiles")
 app.command("sandbox")(sandbox.sandbox)
 app.command("demo")(demo.demo)
 

@@ -29,3 +29,13 @@ def test_a_team_without_agents_is_a_clear_error(
     assert run.code == 3, run.stderr
     assert run.doc["error"]["code"] == code
     assert words in run.doc["error"]["message"]
+
+
+def test_a_mistyped_team_gets_the_closest_name(tmp_path: Path) -> None:
+    with run_sandbox() as sbx:
+        prof = write_profile(tmp_path, api=sbx.url, user="admin@example.com")
+        env = {"WXCC_ACCESS_TOKEN": sbx.token("admin@example.com")}
+        run = run_cli(["diagnose", "-p", str(prof), "--team", "Suport", "--json"], env=env)
+    assert run.code == 3, run.stderr
+    assert run.doc["error"]["code"] == "TEAM_NOT_FOUND"
+    assert run.doc["error"]["hint"].startswith("did you mean 'Support'? pass --team")

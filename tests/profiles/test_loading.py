@@ -80,7 +80,7 @@ def test_name_resolves_in_cwd_profiles_then_config_dir(
     assert load_profile("mine", env=env).api_url == "https://api.wxcc-sg1.cisco.com"
     err = fails("nothere", env)
     assert "not found" in err.message
-    assert "example.yaml" in err.hint
+    assert "wxcc-desk profiles init nothere" in err.hint
 
 
 def test_profile_name_from_flag_or_env() -> None:

@@ -6,13 +6,19 @@ import pytest
 
 from tests.station.conftest import run_cli
 from tests.station.profiles import PROFILE_BOB, PROFILE_CAROL
-from wxcc_desk.api.config import AgentConfig, Team
+from wxcc_desk.api.config import AgentConfig, AuxCode, Team
 from wxcc_desk.api.identity import Identity
 from wxcc_desk.core.dialnumber import DnPolicy
 from wxcc_desk.core.errors import AuthError, ConfigError
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.station.model import StationSpec
-from wxcc_desk.station.preflight import check_identity, check_telephony, preflight, resolve_team
+from wxcc_desk.station.preflight import (
+    after_login_state,
+    check_identity,
+    check_telephony,
+    preflight,
+    resolve_team,
+)
 
 TEAMS = (
     Team("t1", "Support"),
@@ -79,6 +85,21 @@ def test_missing_team_and_supervisor_without_team() -> None:
     assert resolve_team(None, TEAMS, required=False) is None
     with pytest.raises(ConfigError):
         resolve_team(None, TEAMS, required=True)
+
+
+def test_a_mistyped_team_or_idle_code_gets_the_closest_name() -> None:
+    with pytest.raises(ConfigError) as err:
+        resolve_team("Sals", TEAMS, required=True)
+    assert err.value.code == "TEAM_NOT_FOUND"
+    assert err.value.hint.startswith("did you mean 'Sales'? set `team` to one of those")
+    with pytest.raises(ConfigError) as far:
+        resolve_team("Marketing", TEAMS, required=True)
+    assert "did you mean" not in far.value.hint
+    codes = (AuxCode("i1", "Meeting", "IDLE_CODE"), AuxCode("i2", "Lunch", "IDLE_CODE"))
+    with pytest.raises(ConfigError) as idle:
+        after_login_state(_spec(idle_code="Meting"), _config(idle_codes=codes))
+    assert idle.value.code == "IDLE_CODE_NOT_FOUND"
+    assert idle.value.hint.startswith("did you mean 'Meeting'?")
 
 
 def test_telephony_option_must_be_allowed_and_webrtc_on() -> None:

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.errors import AuthError, ConfigError, WxccError
+from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.diagnose.base import CheckContext, Resource, Scope
 
 if TYPE_CHECKING:
@@ -204,7 +205,8 @@ def _named_team(teams: list[Json], team: str) -> list[Json]:
     if not found:
         raise ConfigError(
             f"no agent team named {team!r}",
-            hint="pass --team with a team name or id from Control Hub > Contact Center > Teams",
+            hint=did_you_mean(team, [str(t.get("name")) for t in teams if t.get("name")])
+            + "pass --team with a team name or id from Control Hub > Contact Center > Teams",
             code="TEAM_NOT_FOUND",
         )
     agent_teams = [t for t in found if t.get("teamType", "AGENT") == "AGENT"]

@@ -31,7 +31,7 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
     if not path.is_file():
         raise ConfigError(
             f"profile file {path} not found",
-            hint="pass -p NAME (a file profiles/NAME.yaml) or the path of an existing profile",
+            hint="check the path, or pass -p NAME with a name `wxcc-desk profiles list` shows",
         )
     try:
         return load_profile(str(path), env=actx.env, search_dirs=dirs), None

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.profiles.schema import (
     AFTER_LOGIN_STATES,
     MULTI_LOGIN,
@@ -74,7 +75,7 @@ def text(value: object, at: Origin, *, limit: int = 256) -> str:
     if not value or len(value) > limit or _CONTROL.search(value):
         raise at.fail(
             f"must be one line of 1 to {limit} characters (got {show(value)})",
-            hint=f"write a value for {at.key} (see profiles/example.yaml)",
+            hint=at.example("VALUE") + f" (one line, at most {limit} characters)",
         )
     return value
 
@@ -85,7 +86,7 @@ def choice(options: Sequence[str]) -> Checker:
         if word not in options:
             raise at.fail(
                 f"must be one of {', '.join(options)} (got {show(value)})",
-                hint=f"set {at.key} to one of: {', '.join(options)}",
+                hint=did_you_mean(word, options) + f"set {at.key} to one of: {', '.join(options)}",
             )
         return str(word)
 

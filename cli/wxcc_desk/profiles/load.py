@@ -7,14 +7,14 @@ line and key (or the environment variable) and the fix; nothing else escapes.
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.profiles.build import build
-from wxcc_desk.profiles.fields import Origin, checkers, expand_user, show
+from wxcc_desk.profiles.fields import Origin, checkers, show
+from wxcc_desk.profiles.folders import NAME_RE, default_search_dirs, find_profile
 from wxcc_desk.profiles.schema import (
     DEFAULT_SCOPES,
     REGIONS,
@@ -44,8 +44,6 @@ __all__ = [
     "load_profile",
     "profile_name",
 ]
-
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 # Environment variable -> dotted key; "base_url" points every service URL at one base.
 ENV_KEYS: dict[str, str] = {
@@ -89,56 +87,10 @@ def profile_name(flag: str | None, env: Mapping[str, str]) -> str:
     if not name:
         raise ConfigError(
             "no profile given",
-            hint="pass -p NAME (a file profiles/NAME.yaml) or set WXCC_PROFILE=NAME; "
-            "start from profiles/example.yaml",
+            hint="pass -p NAME or set WXCC_PROFILE=NAME (`wxcc-desk profiles list` shows your "
+            "profiles; `wxcc-desk profiles init NAME` creates one)",
         )
     return name
-
-
-def default_search_dirs(env: Mapping[str, str]) -> list[Path]:
-    """`./profiles`, then `<config_dir>/profiles` (`$WXCC_DESK_HOME/config` when set)."""
-    home = env.get("WXCC_DESK_HOME")
-    if home:
-        config = Path(home) / "config"
-    else:
-        import platformdirs
-
-        config = Path(platformdirs.user_config_path("wxcc-desk", appauthor=False))
-    try:
-        here = Path.cwd()
-    except OSError:  # the working directory was deleted under us
-        return [config / "profiles"]
-    return [here / "profiles", config / "profiles"]
-
-
-def find_profile(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
-    """A path as given when it looks like one, else NAME.yaml/NAME.yml in the search folders."""
-    looks_like_path = os.sep in name_or_path or "/" in name_or_path
-    if looks_like_path or name_or_path.endswith((".yaml", ".yml")):
-        return expand_user(Path(name_or_path))
-    if not NAME_RE.match(name_or_path):
-        raise ConfigError(
-            f"profile name {show(name_or_path)} is not a simple name",
-            hint="use letters, digits, '.', '_' or '-' (a file profiles/NAME.yaml), or a path",
-        )
-    for folder in search_dirs:
-        for suffix in (".yaml", ".yml"):
-            candidate = folder / f"{name_or_path}{suffix}"
-            if _is_file(candidate):
-                return candidate
-    looked = ", ".join(str(folder) for folder in search_dirs)
-    raise ConfigError(
-        f"profile {name_or_path!r} not found (looked in {looked})",
-        hint=f"copy profiles/example.yaml to profiles/{name_or_path}.yaml and edit it, "
-        "or pass a path with -p",
-    )
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # an unreadable folder on the way: not found here, keep looking
-        return False
 
 
 def load_profile(
@@ -194,12 +146,15 @@ class _FileReader:
     def values(self, data: object) -> Values:
         if data is None:
             raise ConfigError(
-                f"{self.shown}: the profile is empty", hint="start from profiles/example.yaml"
+                f"{self.shown}: the profile is empty",
+                hint="write its keys (`wxcc-desk profiles init NAME` writes a commented profile "
+                "to start from)",
             )
         if not isinstance(data, dict):
             raise ConfigError(
                 f"{self.shown}:1: a profile is a mapping of keys (found {type(data).__name__})",
-                hint="write `key: value` lines as in profiles/example.yaml",
+                hint="write `key: value` lines (`wxcc-desk profiles init NAME` writes a "
+                "commented profile to compare with)",
             )
         self.refuse_secrets(data, ())
         values: Values = {}
@@ -220,7 +175,8 @@ class _FileReader:
         if not isinstance(value, dict):
             raise origin.fail(
                 f"must be a mapping with keys {', '.join(allowed)}",
-                hint=f"indent the {section} keys under `{section}:` as in profiles/example.yaml",
+                hint=f"indent the {section} keys under `{section}:` ({section}: "
+                f"{{{allowed[0]}: ...}})",
             )
         for key, item in value.items():
             sub = self.origin((section, str(key)))
@@ -245,9 +201,11 @@ class _FileReader:
 
 
 def _unknown(origin: Origin, allowed: Sequence[str]) -> ConfigError:
+    typed = origin.key.rsplit(".", 1)[-1]
     return origin.fail(
         "is not a profile key",
-        hint=f"remove it or fix the spelling; keys here: {', '.join(allowed)}",
+        hint=did_you_mean(typed, allowed)
+        + f"remove it or fix the spelling; keys here: {', '.join(allowed)}",
     )
 
 

@@ -29,14 +29,16 @@ def read_text(path: Path, shown: str) -> str:
     if len(raw) > MAX_BYTES:
         raise ConfigError(
             f"{shown}: the file is {len(raw)} bytes; a profile is a short YAML file",
-            hint="point -p at a profile (see profiles/example.yaml)",
+            hint="point -p at a profile file (`wxcc-desk profiles init NAME` writes a "
+            "commented one)",
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ConfigError(
             f"{shown}: not UTF-8 text (byte {err.start})",
-            hint="save the profile as UTF-8 YAML (see profiles/example.yaml)",
+            hint="save the profile as UTF-8 YAML (`wxcc-desk profiles init NAME` writes a "
+            "fresh one)",
         ) from None
 
 
@@ -70,7 +72,9 @@ def parse(text: str, shown: str) -> tuple[Any, dict[KeyPath, int]]:
 
 def _syntax(message: str) -> ConfigError:
     return ConfigError(
-        message, hint="fix the YAML at that line (compare with profiles/example.yaml)"
+        message,
+        hint="fix the YAML at that line (`wxcc-desk profiles init NAME` writes a commented "
+        "profile to compare with)",
     )
 
 

@@ -11,6 +11,7 @@ from wxcc_desk.api.config import AgentConfig, AuxCode, Team
 from wxcc_desk.api.identity import Identity
 from wxcc_desk.core.dialnumber import DeviceType, DialVerdict, Rule, check_dial_number
 from wxcc_desk.core.errors import AuthError, ConfigError
+from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.station.model import StationSpec, check_token_user
 
 _USER_SETTINGS = "Control Hub > Users > the user > Contact Center"
@@ -202,7 +203,8 @@ def resolve_team(name: str | None, teams: Sequence[Team], *, required: bool) -> 
     if not found:
         raise ConfigError(
             f"team {name!r} is not one of the user's teams ({_names(teams)})",
-            hint="set `team` to one of those, or ask an admin to add the user to the team",
+            hint=did_you_mean(name, [t.name for t in teams])
+            + "set `team` to one of those, or ask an admin to add the user to the team",
             code="TEAM_NOT_FOUND",
         )
     if len(found) > 1:
@@ -236,7 +238,8 @@ def after_login_state(spec: StationSpec, config: AgentConfig) -> tuple[str, AuxC
         names = ", ".join(c.name for c in config.idle_codes) or "none"
         raise ConfigError(
             f"idle code {spec.idle_code!r} is not one of the user's idle codes ({names})",
-            hint="set `after_login.idle_code` to one of those, or leave it out for the default",
+            hint=did_you_mean(spec.idle_code, [c.name for c in config.idle_codes])
+            + "set `after_login.idle_code` to one of those, or leave it out for the default",
             code="IDLE_CODE_NOT_FOUND",
         )
     return "Idle", code
