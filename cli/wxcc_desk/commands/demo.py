@@ -26,6 +26,7 @@ def demo(
 
     from wxcc_desk.commands.demo_walk import run_demo
     from wxcc_desk.render import station as render
+    from wxcc_desk.render.document import document
 
     report = run_demo(actx, event_printer(actx, json_out))
     if json_out:
@@ -35,7 +36,7 @@ def demo(
             "status": json.loads(render.status_json(report.status, report.token, actx.tracker)),
             "logout": json.loads(render.logout_json(report.logout, actx.tracker)),
         }
-        actx.out.data(render.document("demo", actx.tracker, **doc))
+        actx.out.data(document("demo", actx.tracker, **doc))
         return
     actx.out.data("== login ==\n" + render.login_table(report.login))
     actx.out.data("\n== status ==\n" + render.status_table(report.status, report.token))

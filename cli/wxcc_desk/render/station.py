@@ -1,8 +1,6 @@
-"""Tables for people and versioned JSON for programs: the only module that formats results.
+"""The station commands' tables for people and versioned JSON for programs.
 
-Every JSON document carries `schema` (`wxcc-desk/<kind>/v1`), `ok`, the run id and the tracking
-IDs sent and received, so a script can hand them to support. Keys are stable; new keys may be
-added within a version, none removed or renamed.
+Every JSON document is built by `render.document.document` (schema, ok, run id, tracking IDs).
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.text import plain
+from wxcc_desk.render.document import document
 
 if TYPE_CHECKING:
     from wxcc_desk.api.status_page import StatusBanner
@@ -47,20 +46,6 @@ def _table(rows: list[tuple[str, str]]) -> str:
 
     # Cells carry the service's text (names, states): one printable line each (core/text.py).
     return tabulate([(plain(k), plain(v)) for k, v in rows], tablefmt="plain")
-
-
-def document(
-    kind: str, tracker: Tracker, ok: bool = True, *, compact: bool = False, **body: Any
-) -> str:
-    """A versioned document; `compact` puts it on one line (for streams of JSON lines)."""
-    doc = {
-        "schema": f"wxcc-desk/{kind}/v1",
-        "ok": ok,
-        "run_id": tracker.run_id,
-        "tracking_ids": {"sent": list(tracker.sent), "server": list(tracker.received)},
-        **body,
-    }
-    return json.dumps(doc, indent=None if compact else 2, sort_keys=True)
 
 
 def session_dict(s: SessionInfo | None) -> dict[str, Any] | None:
