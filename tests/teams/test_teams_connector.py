@@ -56,7 +56,7 @@ def test_status_table_labels_which_setting_each_row_shows(
 ) -> None:
     """`teams-auth status` shows the org connector's and the Desktop Profile's flags on their
     own labelled rows, and marks the one the verdict used."""
-    from wxcc_desk.teams.session import _connector_rows
+    from wxcc_desk.render.teams import _connector_rows
 
     rows = dict(_connector_rows(decide(org, ms, ON)))  # type: ignore[arg-type]
     assert rows["org connector"] == org_row

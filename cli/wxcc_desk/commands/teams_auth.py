@@ -1,7 +1,7 @@
 """`wxcc-desk teams-auth status|login|retry|logout`: the user's Microsoft Teams authentication.
 
 Thin: each command parses its options, calls one flow in `wxcc_desk.teams` and renders through
-`wxcc_desk.teams.session`. Everything heavy is imported inside the functions.
+`wxcc_desk.render.teams`. Everything heavy is imported inside the functions.
 """
 
 from typing import Any
@@ -49,6 +49,7 @@ def status(
 
     Example: wxcc-desk teams-auth status -p sandbox --json
     """
+    from wxcc_desk.render import teams as render_teams
     from wxcc_desk.teams import flows as teams
     from wxcc_desk.teams import session as teams_cli
 
@@ -61,7 +62,7 @@ def status(
         return await teams.status(session, conn)
 
     result = _run(flow())
-    teams_cli.render(actx, result, as_json)
+    render_teams.render(actx, result, as_json)
     if result.exit_code:
         raise typer.Exit(int(result.exit_code))
 
@@ -85,6 +86,7 @@ def login(
 
     Example: wxcc-desk teams-auth login -p sandbox --no-wait
     """
+    from wxcc_desk.render import teams as render_teams
     from wxcc_desk.teams import login as teams_login
     from wxcc_desk.teams import session as teams_cli
 
@@ -95,12 +97,12 @@ def login(
         teams_login.login(
             session,
             wait=not no_wait,
-            on_code=lambda p: actx.out.say(teams_cli.code_prompt(p)),
+            on_code=lambda p: actx.out.say(render_teams.code_prompt(p)),
             on_note=lambda text: actx.out.say(text, "warn"),
             force_code=new_code,
         )
     )
-    teams_cli.render(actx, result, as_json)
+    render_teams.render(actx, result, as_json)
     if result.exit_code and not no_wait:
         raise typer.Exit(int(result.exit_code))
 

@@ -1,0 +1,121 @@
+"""The `teams-auth` commands' output: the status table, its warnings, and the sign-in prompt.
+
+Imported only when a `teams-auth` command runs.
+"""
+
+from __future__ import annotations
+
+import json
+
+from wxcc_desk.core.context import AppContext
+from wxcc_desk.teams.model import Connector, TeamsStatus
+from wxcc_desk.teams.store import PendingCode, iso
+
+
+def code_prompt(pending: PendingCode) -> str:
+    minutes = max(1, round((pending.expires_at - _now()) / 60))
+    return (
+        f"To sign in to Microsoft Teams, open {pending.verification_uri} and enter the code "
+        f"{pending.user_code} (valid for about {minutes} min)."
+    )
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def render(actx: AppContext, st: TeamsStatus, as_json: bool) -> None:
+    if as_json:
+        actx.out.data(json.dumps(st.as_dict(), indent=2, sort_keys=True))
+    else:
+        actx.out.data("\n".join(_lines(st)))
+    if st.state != "succeeded" and st.hint:
+        actx.out.say(f"teams: {st.state}: {st.reason}", "warn")
+        actx.out.say(f"  fix: {st.hint}")
+    if st.state == "succeeded" and st.keyring_unusable and st.token_source != "keyring":
+        actx.out.say(
+            f"teams: the Microsoft tokens of this run were not stored: the keyring is not usable "
+            f"({st.keyring_unusable}); the next run must sign in again unless "
+            "WXCC_TEAMS_REFRESH_TOKEN is set or a keyring backend is installed",
+            "warn",
+        )
+
+
+def _onoff(value: bool | None) -> str:
+    return {True: "on", False: "off", None: "unknown"}[value]
+
+
+def _lines(st: TeamsStatus) -> list[str]:
+    t = st.target
+    rows = [
+        ("Microsoft Teams", f"profile {t.profile}"),
+        ("state", st.state),
+        ("reason", st.reason),
+    ]
+    if st.connector is not None:
+        rows += _connector_rows(st.connector)
+    rows += [("tenant", t.tenant or "(not set)"), ("client id", t.client_id or "(not set)")]
+    if st.keyring_unusable:
+        rows.append(("keyring", f"not usable: {st.keyring_unusable}"))
+    rows += _token_rows(st)
+    if st.pending:
+        rows.append(
+            (
+                "pending code",
+                f"{st.pending.user_code} at {st.pending.verification_uri} "
+                f"until {iso(st.pending.expires_at)}",
+            )
+        )
+    if st.probe:
+        p = st.probe
+        me = f"ok: {p.account} ({p.display_name})" if p.account else f"failed: {p.error}"
+        rows.append(("graph /me", me))
+        pres = f"ok: {p.availability} / {p.activity}" if p.ok else (p.error or "not probed")
+        rows.append(("graph /me/presence", pres))
+    if st.tracking_ids:
+        rows.append(("tracking", ", ".join(st.tracking_ids)))
+    width = max(len(k) for k, _ in rows)
+    return [f"{k.ljust(width)}  {v}" for k, v in rows if v]
+
+
+def _connector_rows(c: Connector) -> list[tuple[str, str]]:
+    """Both places Teams is switched on, each labelled, and which one the verdict used: the
+    org connector when it is active, the Desktop Profile when the org's settings are unknown."""
+    verdict = {True: "configured", False: "not configured", None: "unknown"}[c.configured]
+    org = c.org
+    if org == "active":
+        org += (
+            f": presence sync {_onoff(c.presence_sync)}, user details "
+            f"{_onoff(c.show_user_details)} (used)"
+        )
+    name = c.desktop_profile or "(not read)"
+    used = " (used)" if c.org == "unknown" and c.configured is not None else ""
+    desktop = (
+        f"{name}: presence sync {_onoff(c.profile_presence_sync)} (stateSynchronizationMS), "
+        f"user details {_onoff(c.profile_show_user_details)} (showUserDetailsMS){used}"
+    )
+    return [
+        ("connector", f"{verdict}: {c.detail}"),
+        ("org connector", org),
+        ("desktop profile", desktop),
+    ]
+
+
+def _token_rows(st: TeamsStatus) -> list[tuple[str, str]]:
+    from wxcc_desk.core.redact import mask
+
+    if not st.token_source:
+        return [("token", "(none)")]
+    expiry = iso(st.token_expires_at) or "unknown"
+    return [
+        ("token", f"{mask(st.token)} from {st.token_source}, expires {expiry}"),
+        ("refresh token", _refresh_row(st)),
+    ]
+
+
+def _refresh_row(st: TeamsStatus) -> str:
+    if st.refresh_stored:
+        return "stored in the keyring"
+    return "not stored (no usable keyring)" if st.keyring_unusable else "none"
