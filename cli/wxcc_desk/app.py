@@ -157,14 +157,20 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
 
 def _report_stop(stop: Stopped, actx: AppContext) -> None:
     if actx.json_output and actx.json_lines and not stop.exit_code:  # `--hold --json`: an event
-        doc: dict[str, object] = {
-            "schema": "wxcc-desk/event/v1",
-            "kind": "closed",
-            "text": stop.message,
-            "at": None,
-            "data": {"code": stop.code},
-        }
-        actx.out.data(json.dumps(doc, sort_keys=True))
+        from wxcc_desk.render.document import document
+
+        data = {"code": stop.code}
+        closed = document(
+            "event",
+            actx.tracker,
+            None,
+            compact=True,
+            kind="closed",
+            text=stop.message,
+            at=None,
+            data=data,
+        )
+        actx.out.data(closed)
     elif actx.json_output:
         doc = {
             "schema": "wxcc-desk/error/v1",

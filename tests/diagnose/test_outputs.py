@@ -54,6 +54,10 @@ def test_list_checks(tmp_path: Path) -> None:
     assert run.code == 0
     for cid in ("local.profile", "network.api.tls", "identity.user", "dial_number.rules"):
         assert cid in run.stdout
+    doc = run_cli(["diagnose", "--list-checks", "--json"]).doc
+    assert doc["schema"] == "wxcc-desk/diagnose-checks/v1" and doc["run_id"]
+    assert doc["tracking_ids"] == {"sent": [], "server": []}  # nothing was sent
+    assert {"id", "layer", "title", "requires"} == set(doc["checks"][0])
     bad = run_cli(["diagnose", "-p", str(write_profile(tmp_path)), "--check", "nope"])
     assert bad.code == 2
     assert "--list-checks" in bad.stderr
@@ -91,8 +95,11 @@ def test_json_keys_are_stable(tmp_path: Path) -> None:
     doc = run.doc
     assert set(doc) == {
         "schema", "ok", "exit_code", "profile", "run_id", "mode", "counts", "duration_ms",
-        "checks", "users", "causes", "tracking", "tool",
+        "checks", "users", "causes", "tracking", "tracking_ids", "tool",
     }  # fmt: skip
+    sent = doc["tracking_ids"]["sent"]
+    assert set(doc["tracking_ids"]) == {"sent", "server"} and sent == doc["tracking"]["sent"]
+    assert sent and all(t.startswith(f"WXCCDESK_{doc['run_id']}_") for t in sent)
     assert doc["schema"] == "wxcc-desk/diagnose/v1"
     assert set(doc["counts"]) == {"pass", "warn", "fail", "skip", "crashed"}
     assert set(doc["checks"][0]) == {

@@ -117,3 +117,15 @@ def test_with_token_is_kept_even_when_the_hold_ends_in_an_error(
     assert held.code == 6, held.err
     assert token in (Keystore().get("sandbox", "tokens") or "")
     assert not _documents(held.out)[0]["warnings"]  # saved: nothing to warn about
+
+
+def test_every_event_line_carries_the_run_id_and_tracking_ids(sandbox: SandboxHandle) -> None:
+    res = run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "0.5", "--json")
+    assert res.code == 0, res.err
+    login, *events = [json.loads(line) for line in res.out.splitlines()]
+    assert events and all(e["run_id"] == login["run_id"] for e in events)
+    assert all(set(e["tracking_ids"]) == {"sent", "server"} for e in events)
+    assert events[-1]["tracking_ids"]["sent"][: len(login["tracking_ids"]["sent"])] == (
+        login["tracking_ids"]["sent"]
+    )
+    assert all("ok" not in e for e in events)  # an event is no result

@@ -198,6 +198,7 @@ def test_sigterm_to_login_hold_json_ends_the_json_lines_with_a_closed_event(
     (doc,) = [json.loads(line) for line in res.out.splitlines()]
     assert doc["schema"] == "wxcc-desk/event/v1" and doc["kind"] == "closed"
     assert LOGIN_SENT in doc["text"]
+    assert doc["run_id"] and doc["tracking_ids"]["sent"]  # the login it interrupted was sent
 
 
 def test_login_waiting_for_another_runs_lock_says_nothing_changed(

@@ -86,7 +86,7 @@ def test_denied_sign_in_fails_with_reason(cli: Cli, ms: MsSandbox, profile: Path
     status = _status(cli, profile)
     assert status.code == 4
     assert status.json()["state"] == "failed" and "declined" in status.json()["reason"]
-    assert any(t.startswith("correlation_id=") for t in status.json()["tracking_ids"])
+    assert any(t.startswith("correlation_id=") for t in status.json()["tracking_ids"]["server"])
 
 
 def test_expired_code_while_waiting(cli: Cli, ms: MsSandbox, profile: Path) -> None:
@@ -188,7 +188,7 @@ def test_graph_unavailable_fails_with_request_ids(cli: Cli, ms: MsSandbox, profi
     assert status.code == 5
     doc = status.json()
     assert doc["state"] == "failed" and "HTTP 503" in doc["reason"]
-    assert any(t.startswith("request-id=") for t in doc["tracking_ids"])
+    assert any(t.startswith("request-id=") for t in doc["tracking_ids"]["server"])
 
 
 def test_env_access_token_is_reported_as_its_source(
@@ -349,3 +349,15 @@ def test_a_refused_env_token_says_to_replace_it_not_to_sign_in_again(
     assert res.code == 4, res.err
     assert all(words in res.err for words in said), res.err
     assert "-p PROFILE" not in res.err
+
+
+def test_status_json_carries_the_run_id_and_tracking_ids(
+    cli: Cli, ms: MsSandbox, profile: Path
+) -> None:
+    _signed_in(cli, ms, profile)
+    doc = cli("teams-auth", "status", "-p", str(profile), "--json").json()
+    assert doc["schema"] == "wxcc-desk/teams-auth-status/v1" and doc["ok"] is True
+    assert set(doc["tracking_ids"]) == {"sent", "server"}
+    sent = doc["tracking_ids"]["sent"]
+    assert sent and all(t.startswith(f"WXCCDESK_{doc['run_id']}_") for t in sent)
+    assert doc["tracking_ids"]["server"]  # the WxCC connector read and Graph answered with IDs

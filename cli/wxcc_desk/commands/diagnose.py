@@ -111,12 +111,11 @@ def _run_context(actx: AppContext, opts: "DiagnoseOptions") -> None:
 
 
 def _list_checks(actx: AppContext, json_out: bool) -> None:
-    import json
-
     from tabulate import tabulate
 
     from wxcc_desk.diagnose.base import REGISTRY, Layer
     from wxcc_desk.diagnose.checks import load_checks
+    from wxcc_desk.render.document import document
 
     load_checks()
     order = {layer: n for n, layer in enumerate(Layer)}
@@ -125,8 +124,7 @@ def _list_checks(actx: AppContext, json_out: bool) -> None:
     if json_out:
         keys = ("id", "layer", "title", "requires")
         checks = [dict(zip(keys, r, strict=True)) for r in rows]
-        doc = {"schema": "wxcc-desk/diagnose-checks/v1", "checks": checks}
-        actx.out.data(json.dumps(doc, indent=2))
+        actx.out.data(document("diagnose-checks", actx.tracker, checks=checks))
         return
     actx.out.data(tabulate(rows, headers=["check", "layer", "title", "requires"], tablefmt="plain"))
 

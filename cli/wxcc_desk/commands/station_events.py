@@ -17,7 +17,7 @@ def event_printer(actx: AppContext, json_out: bool) -> EventSink:
         if event.kind == "step":
             actx.out.say(event.text, "dim")
         elif json_out:
-            actx.out.data(render.event_json(event))
+            actx.out.data(render.event_json(event, actx.tracker))
         else:
             actx.out.data(render.event_line(event))
 

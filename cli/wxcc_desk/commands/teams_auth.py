@@ -62,7 +62,7 @@ def status(
         return await teams.status(session, conn)
 
     result = _run(flow())
-    render_teams.render(actx, result, as_json)
+    render_teams.render(actx.out, result, actx.tracker, as_json)
     if result.exit_code:
         raise typer.Exit(int(result.exit_code))
 
@@ -102,7 +102,7 @@ def login(
             force_code=new_code,
         )
     )
-    render_teams.render(actx, result, as_json)
+    render_teams.render(actx.out, result, actx.tracker, as_json)
     if result.exit_code and not no_wait:
         raise typer.Exit(int(result.exit_code))
 

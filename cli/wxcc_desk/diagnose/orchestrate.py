@@ -75,6 +75,8 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
         await _run(state, checks, opts, report, progress)
     report.duration_ms = (time.monotonic() - started) * 1000
     report.tracking = tracker.summary() if not report.many else _short_tracking(tracker)
+    last = -5 if report.many else 0  # thousands in a many-user run: the newest, as errors do
+    report.tracking_ids = {"sent": tracker.sent[last:], "server": tracker.received[last:]}
     return report
 
 

@@ -44,6 +44,8 @@ class Report:
     users: list[UserSummary] = field(default_factory=list)
     duration_ms: float = 0.0
     tracking: dict[str, Any] = field(default_factory=dict)
+    # The common `tracking_ids {sent, server}` of every document (many-user runs: the last few).
+    tracking_ids: dict[str, list[str]] = field(default_factory=dict)
     tool_version: str = ""
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -114,6 +116,7 @@ class Report:
                 for cid, text, who in self.causes()
             ],
             "tracking": self.tracking,
+            "tracking_ids": {"sent": [], "server": [], **self.tracking_ids},
             "tool": tool_info(self.tool_version),
         }
 

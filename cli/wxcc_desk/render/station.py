@@ -5,7 +5,6 @@ Every JSON document is built by `render.document.document` (schema, ok, run id, 
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -193,17 +192,18 @@ def logout_table(report: LogoutReport) -> str:
 # --------------------------------------------------------------------------- events
 
 
-def event_json(event: StationEvent) -> str:
-    """One NDJSON line per `--hold` event."""
-    return json.dumps(
-        {
-            "schema": "wxcc-desk/event/v1",
-            "kind": event.kind,
-            "text": event.text,
-            "at": _iso(event.at) if event.at else None,
-            "data": event.data,
-        },
-        sort_keys=True,
+def event_json(event: StationEvent, tracker: Tracker) -> str:
+    """One NDJSON line per `--hold` event (an event, not a result: no `ok`)."""
+    at = _iso(event.at) if event.at else None
+    return document(
+        "event",
+        tracker,
+        None,
+        compact=True,
+        kind=event.kind,
+        text=event.text,
+        at=at,
+        data=event.data,
     )
 
 

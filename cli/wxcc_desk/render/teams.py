@@ -1,15 +1,21 @@
-"""The `teams-auth` commands' output: the status table, its warnings, and the sign-in prompt.
+"""The `teams-auth` commands' output: the status table or `wxcc-desk/teams-auth-status/v1`,
+its warnings, and the sign-in prompt.
 
 Imported only when a `teams-auth` command runs.
 """
 
 from __future__ import annotations
 
-import json
+from typing import TYPE_CHECKING, Any
 
-from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.redact import mask
+from wxcc_desk.render.document import document
 from wxcc_desk.teams.model import Connector, TeamsStatus
 from wxcc_desk.teams.store import PendingCode, iso
+
+if TYPE_CHECKING:
+    from wxcc_desk.core.output import Output
+    from wxcc_desk.core.tracking import Tracker
 
 
 def code_prompt(pending: PendingCode) -> str:
@@ -26,16 +32,52 @@ def _now() -> float:
     return time.time()
 
 
-def render(actx: AppContext, st: TeamsStatus, as_json: bool) -> None:
-    if as_json:
-        actx.out.data(json.dumps(st.as_dict(), indent=2, sort_keys=True))
-    else:
-        actx.out.data("\n".join(_lines(st)))
+def status_json(st: TeamsStatus, tracker: Tracker) -> str:
+    """`wxcc-desk/teams-auth-status/v1`: the common keys (the Microsoft IDs among the server's
+    tracking IDs) and the status."""
+    return document(
+        "teams-auth-status", tracker, st.state == "succeeded", server=st.tracking_ids, **_body(st)
+    )
+
+
+def _body(st: TeamsStatus) -> dict[str, Any]:
+    t = st.target
+    return {
+        "profile": t.profile,
+        "state": st.state,
+        "reason": st.reason,
+        "hint": st.hint,
+        "code": st.code,
+        "connector": st.connector.as_dict() if st.connector else None,
+        "microsoft": {
+            "tenant": t.tenant,
+            "client_id": t.client_id,
+            "authority_url": t.authority_url,
+            "graph_url": t.graph_url,
+        },
+        "token": {
+            "source": st.token_source or None,
+            "masked": mask(st.token),
+            "expires_at": iso(st.token_expires_at),
+            "refresh_token_stored": st.refresh_stored,
+        },
+        "keyring": {
+            "usable": None if st.keyring_unusable is None else not st.keyring_unusable,
+            "reason": st.keyring_unusable or None,
+        },
+        "pending": st.pending.public() if st.pending else None,
+        "graph": st.probe.__dict__ if st.probe else None,
+    }
+
+
+def render(out: Output, st: TeamsStatus, tracker: Tracker, as_json: bool) -> None:
+    """The status on stdout (table or JSON), and on stderr what is wrong and its fix."""
+    out.data(status_json(st, tracker) if as_json else "\n".join(_lines(st)))
     if st.state != "succeeded" and st.hint:
-        actx.out.say(f"teams: {st.state}: {st.reason}", "warn")
-        actx.out.say(f"  fix: {st.hint}")
+        out.say(f"teams: {st.state}: {st.reason}", "warn")
+        out.say(f"  fix: {st.hint}")
     if st.state == "succeeded" and st.keyring_unusable and st.token_source != "keyring":
-        actx.out.say(
+        out.say(
             f"teams: the Microsoft tokens of this run were not stored: the keyring is not usable "
             f"({st.keyring_unusable}); the next run must sign in again unless "
             "WXCC_TEAMS_REFRESH_TOKEN is set or a keyring backend is installed",

@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.api import entra
 from wxcc_desk.core.errors import ConfigError, ExitCode
-from wxcc_desk.core.redact import mask
 from wxcc_desk.core.tracking import Tracker
 from wxcc_desk.http.client import Http
 from wxcc_desk.http.factory import TEAMS_URLS, client_for
 from wxcc_desk.http.tls import TlsChoice
-from wxcc_desk.teams.store import PendingCode, TeamsStore, Vault, iso
+from wxcc_desk.teams.store import PendingCode, TeamsStore, Vault
 
 if TYPE_CHECKING:
     from wxcc_desk.profiles.schema import Profile
 
-SCHEMA = "wxcc-desk/teams-auth-status/v1"
 STATES = ("not_configured", "not_authenticated", "pending", "succeeded", "expired", "failed")
 
 
@@ -113,38 +111,6 @@ class TeamsStatus:
     tracking_ids: list[str] = field(default_factory=list)
     # None: the keyring was not consulted (WXCC_TEAMS_ACCESS_TOKEN); "": usable; else why not.
     keyring_unusable: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        t = self.target
-        return {
-            "schema": SCHEMA,
-            "profile": t.profile,
-            "ok": self.state == "succeeded",
-            "state": self.state,
-            "reason": self.reason,
-            "hint": self.hint,
-            "code": self.code,
-            "connector": self.connector.as_dict() if self.connector else None,
-            "microsoft": {
-                "tenant": t.tenant,
-                "client_id": t.client_id,
-                "authority_url": t.authority_url,
-                "graph_url": t.graph_url,
-            },
-            "token": {
-                "source": self.token_source or None,
-                "masked": mask(self.token),
-                "expires_at": iso(self.token_expires_at),
-                "refresh_token_stored": self.refresh_stored,
-            },
-            "keyring": {
-                "usable": None if self.keyring_unusable is None else not self.keyring_unusable,
-                "reason": self.keyring_unusable or None,
-            },
-            "pending": self.pending.public() if self.pending else None,
-            "graph": self.probe.__dict__ if self.probe else None,
-            "tracking_ids": list(self.tracking_ids),
-        }
 
     def finish(
         self,
