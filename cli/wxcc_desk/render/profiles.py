@@ -1,5 +1,5 @@
 """`profiles init`, `profiles list` and `profiles show`: their lines, tables and documents
-(`wxcc-desk/profiles-list/v1`, `wxcc-desk/profiles-show/v1`, keys as in render/station.py)."""
+(`wxcc-desk/profiles-list/v1`, `wxcc-desk/profiles-show/v1`, keys as in render/document.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.text import plain
-from wxcc_desk.render.station import document
+from wxcc_desk.render.document import document
 
 if TYPE_CHECKING:
     from wxcc_desk.core.tracking import Tracker
