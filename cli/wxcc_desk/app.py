@@ -22,6 +22,7 @@ from wxcc_desk.commands import (
     logout,
     profiles,
     sandbox,
+    schema,
     status,
     teams_auth,
 )
@@ -82,6 +83,7 @@ app.add_typer(teams_auth.app, name="teams-auth")
 app.add_typer(profiles.app, name="profiles")
 app.command("sandbox")(sandbox.sandbox)
 app.command("demo")(demo.demo)
+app.command("schema")(schema.schema)
 
 
 def _report(err: WxccError, actx: AppContext) -> None:

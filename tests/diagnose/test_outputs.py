@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from tests.diagnose.helpers import run_cli, write_profile
 from tests.diagnose.servers import Behaviour, serve_https
+from tests.support.documents import check_output
 from wxcc_desk.core.redact import register_secret
 
 CANARY = "canary_SECRET_token_0123456789_us_org"
@@ -88,24 +89,15 @@ def test_bundle_has_everything_and_no_secret(tmp_path: Path) -> None:
     assert CANARY not in run.stdout + run.stderr
 
 
-def test_json_keys_are_stable(tmp_path: Path) -> None:
+def test_json_tracking_ids_are_the_runs(tmp_path: Path) -> None:
+    """Keys and types are the schema's (tests/diagnose/test_json_schema.py); here the values."""
     with serve_https(None) as url:
         run = run_cli(["diagnose", "-p", str(write_profile(tmp_path, api=url)), "--json",
                        "--check", "network.api.http"])  # fmt: skip
+    assert check_output(run.out) == ["diagnose"]
     doc = run.doc
-    assert set(doc) == {
-        "schema", "ok", "exit_code", "profile", "run_id", "mode", "counts", "duration_ms",
-        "checks", "users", "causes", "tracking", "tracking_ids", "tool",
-    }  # fmt: skip
     sent = doc["tracking_ids"]["sent"]
-    assert set(doc["tracking_ids"]) == {"sent", "server"} and sent == doc["tracking"]["sent"]
+    assert sent == doc["tracking"]["sent"]
     assert sent and all(t.startswith(f"WXCCDESK_{doc['run_id']}_") for t in sent)
-    assert doc["schema"] == "wxcc-desk/diagnose/v1"
-    assert set(doc["counts"]) == {"pass", "warn", "fail", "skip", "crashed"}
-    assert set(doc["checks"][0]) == {
-        "id", "layer", "title", "status", "summary", "detail", "remediation", "tracking_ids",
-        "duration_ms", "facts", "subject",
-    }  # fmt: skip
     assert doc["ok"] is True
     assert doc["exit_code"] == 0
-    assert set(doc["tool"]) == {"version", "python", "platform", "implementation"}

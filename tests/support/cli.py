@@ -1,5 +1,7 @@
 """The one CLI runner of the tests: the real entry point (`app.main`) in-process, its streams
-captured, and what it printed read back the ways the tests need (text, JSON, a diagnose check)."""
+captured, and what it printed read back the ways the tests need (text, JSON, a diagnose check).
+Every versioned JSON document a run prints is checked against its published schema
+(tests/support/documents.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.documents import check_output
 from wxcc_desk.app import main
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.output import Output
@@ -77,4 +80,5 @@ def invoke(
         main(list(argv), actx)
     except SystemExit as done:
         code = int(done.code or 0)
+    check_output(out.getvalue())  # every JSON document printed matches its published schema
     return CliRun(code, out.getvalue(), err.getvalue(), actx)

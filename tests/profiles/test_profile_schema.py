@@ -1,0 +1,143 @@
+"""The profile schema (`wxcc-desk schema profile`) and the loader agree: the same keys (taken
+from the loader's own field table, so the two cannot drift), the same enum values, unknown
+and secret-looking keys refused by both, and, for every key, sample values that both accept
+or both refuse. Every profile in profiles/ and the packaged copies matches it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from wxcc_desk.core.errors import ConfigError
+from wxcc_desk.profiles.fields import ENUMS, checkers
+from wxcc_desk.profiles.load import ENV_KEYS, SECTIONS, load_profile
+from wxcc_desk.render import contracts
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGED = ROOT / "cli" / "wxcc_desk" / "profiles" / "data"
+FILES = sorted([*(ROOT / "profiles").glob("*.yaml"), *PACKAGED.glob("*.yaml")])
+SCHEMA = contracts.schema("profile")
+VALIDATOR = Draft202012Validator(SCHEMA)
+KEYS = sorted(checkers(None))
+BASE: dict[str, Any] = {
+    "region": "us1",
+    "api_url": "http://127.0.0.1:8642",
+    "user": "sam@example.com",
+    "role": "supervisor_agent",
+    "team": "Support",
+}
+
+
+def _leaves(schema: dict[str, Any]) -> set[str]:
+    keys = set()
+    for key, sub in schema["properties"].items():
+        if "properties" in sub:
+            keys |= {f"{key}.{leaf}" for leaf in sub["properties"]}
+        else:
+            keys.add(key)
+    return keys
+
+
+def _property(key: str) -> dict[str, Any]:
+    node = SCHEMA
+    for part in key.split("."):
+        node = node["properties"][part]
+    return node
+
+
+def _with(key: str, value: object) -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in BASE.items() if k != key}
+    head, _, leaf = key.partition(".")
+    if leaf:
+        data[head] = {leaf: value}
+    else:
+        data[head] = value
+    return data
+
+
+def _loads(data: dict[str, Any], folder: Path, env: dict[str, str] | None = None) -> bool:
+    path = folder / "p.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    try:
+        load_profile(str(path), env=env or {})
+    except ConfigError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_shipped_profile_matches(path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    errors = [e.message for e in VALIDATOR.iter_errors(data)]
+    assert not errors, errors
+
+
+def test_the_schema_has_exactly_the_loaders_keys() -> None:
+    assert _leaves(SCHEMA) == set(KEYS)
+    sections = {k for k, v in SCHEMA["properties"].items() if "properties" in v}
+    assert sections == set(SECTIONS)
+    assert SCHEMA["additionalProperties"] is False
+    assert all(SCHEMA["properties"][s]["additionalProperties"] is False for s in sections)
+
+
+@pytest.mark.parametrize("key", sorted(ENUMS))
+def test_enum_values_are_the_loaders(key: str) -> None:
+    assert [v for v in _property(key)["enum"] if v is not None] == list(ENUMS[key])
+
+
+@pytest.mark.parametrize(
+    "key", ["colour", "telephony.colour", "teams.color", "token", "oauth.client_secret", "tls.x"]
+)
+def test_a_key_the_loader_refuses_the_schema_refuses(key: str, tmp_path: Path) -> None:
+    data = _with(key, "x")
+    assert not _loads(data, tmp_path)
+    assert not VALIDATOR.is_valid(data)
+
+
+URLS_GOOD: list[object] = ["https://example.com", "https://h.example:8443/base"]
+URLS_GOOD += ["http://127.0.0.1:8642", "http://localhost:1", "http://[::1]:9"]
+URLS_BAD: list[object] = ["ftp://x", "not a url", "https://x/?q=1", "https://x/#f"]
+URLS_BAD += ["https://u:p@x", "http://example.com", 5]
+
+# Sample values per kind of checker in the loader's table: (accepted by both, refused by both).
+# A checker kind with no samples fails the test below: add its samples when adding a kind.
+SAMPLES: dict[str, tuple[list[object], list[object]]] = {
+    "text": (["Sales", "+14085550100", 1001], ["", [1], {"a": 1}, "x" * 300]),
+    "email": (["a@b.co"], ["nope", "a@b", 5]),
+    "boolean": ([True, False], ["maybe", 3]),
+    "url": (URLS_GOOD, URLS_BAD),
+    "seconds": ([5, 0.5, 3600], [0, -1, 3601, "x", True]),
+    "scopes": ([["cjp:user", "spark:people_read"], "cjp:user spark:people_read"], [[], 5]),
+    "integer": ([0, 8765, 65535], [-1, 65536, "x", 1.5]),
+    "choice": ([], ["nope", 5]),  # valid values: every enum value, below
+    "existing_file": (["ca.pem"], [[], 5]),
+    "trust": (["os", "certifi", "ca.pem"], [5, ["os"]]),
+}
+
+
+def _kind(checker: object) -> str:
+    return getattr(checker, "__qualname__", "").split(".")[0]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_both_accept_and_refuse_the_same_samples(key: str, tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("not checked here\n")
+    kind = _kind(checkers(tmp_path)[key])
+    assert kind in SAMPLES, f"no samples for the loader's checker {kind!r} of {key}"
+    good, bad = SAMPLES[kind]
+    for value in [*good, *ENUMS.get(key, ())]:
+        data = _with(key, value)
+        assert _loads(data, tmp_path), (key, value, "loader")
+        assert VALIDATOR.is_valid(data), (key, value, "schema")
+    # An empty value means the default, or what the environment gives (user, role, team).
+    variable = {k: v for v, k in ENV_KEYS.items()}.get(key, "")
+    env = {variable: str(BASE[key])} if key in ("user", "role", "team") else {}
+    assert _loads(_with(key, None), tmp_path, env) and VALIDATOR.is_valid(_with(key, None))
+    for value in bad:
+        data = _with(key, value)
+        assert not _loads(data, tmp_path), (key, value, "loader")
+        assert not VALIDATOR.is_valid(data), (key, value, "schema")

@@ -1,0 +1,37 @@
+"""`teams-auth status` and `login` (and `retry`) print wxcc-desk/teams-auth-status/v1 documents
+that match the published schema in each state a run can end in; `logout` prints no document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.documents import check_output
+from tests.teams.conftest import Cli, MsSandbox, write_profile
+
+STATUS = ["teams-auth-status"]
+
+
+def test_every_state_a_run_ends_in_matches_the_schema(
+    cli: Cli, ms: MsSandbox, profile: Path, tmp_path: Path, isolated_keyring: object
+) -> None:
+    bare = write_profile(tmp_path, "bare", ms.url, None)
+    seen = {}
+    runs = [
+        cli("teams-auth", "status", "-p", str(bare), "--json"),  # not_configured
+        cli("teams-auth", "status", "-p", str(profile), "--json"),  # not_authenticated
+        cli("teams-auth", "login", "-p", str(profile), "--no-wait", "--json"),  # pending
+    ]
+    ms.auto("approve")
+    runs.append(cli("teams-auth", "status", "-p", str(profile), "--json"))  # succeeded
+    runs.append(cli("teams-auth", "retry", "-p", str(profile), "--json", "--new-code"))
+    for run in runs:
+        assert check_output(run.out) == STATUS, run.err
+        seen[run.json()["state"]] = run.json()
+    assert set(seen) == {"not_configured", "not_authenticated", "pending", "succeeded"}
+    assert runs[3].json()["connector"] is not None  # status read the WxCC side: described too
+    assert seen["pending"]["pending"]["user_code"]
+
+
+def test_logout_prints_no_document(cli: Cli, profile: Path, isolated_keyring: object) -> None:
+    out = cli("teams-auth", "logout", "-p", str(profile))
+    assert out.code == 0 and check_output(out.out) == []
