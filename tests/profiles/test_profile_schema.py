@@ -12,6 +12,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from tests.support.cli import invoke
+from tests.support.documents import check_output
 from wxcc_desk.core.errors import ConfigError
 from wxcc_desk.profiles.fields import ENUMS, checkers
 from wxcc_desk.profiles.load import ENV_KEYS, SECTIONS, load_profile
@@ -141,3 +143,22 @@ def test_both_accept_and_refuse_the_same_samples(key: str, tmp_path: Path) -> No
         data = _with(key, value)
         assert not _loads(data, tmp_path), (key, value, "loader")
         assert not VALIDATOR.is_valid(data), (key, value, "schema")
+
+
+def test_profiles_list_and_show_documents(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`profiles list --json` (a broken profile included) and `profiles show --json` match
+    their schemas, and `show` has one setting per key of the loader's table."""
+    monkeypatch.chdir(tmp_path)  # not the checkout: its ./profiles would be listed first
+    env = {"WXCC_DESK_HOME": str(isolated_home), "NO_COLOR": "1"}
+    assert invoke(["profiles", "init", "agent7"], env).code == 0
+    (isolated_home / "config" / "profiles" / "broken.yaml").write_text("colour: red\n")
+    listed = invoke(["profiles", "list", "--json"], env)
+    assert listed.code == 0 and check_output(listed.out) == ["profiles-list"]
+    assert any(p["error"] for p in listed.json()["profiles"])
+    shown = invoke(["profiles", "show", "agent7", "--json"], env)
+    assert shown.code == 0 and check_output(shown.out) == ["profiles-show"]
+    assert set(shown.json()["settings"]) == set(KEYS)
+    described = contracts.schema("profiles-show")["properties"]["settings"]["properties"]
+    assert set(described) == set(KEYS)

@@ -22,10 +22,10 @@ def schema(
         bool, typer.Option("--list", help="List the schemas (also without NAME).")
     ] = False,
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of a JSON document the tool prints (login, status,
-    logout, event, error, diagnose, diagnose-checks, demo, session, teams-auth-status) or of the
-    profile file (profile; for editors through yaml-language-server). The files ship in the
-    package. Without NAME, or with --list, list the names. An unknown NAME exits 2.
+    """Print the JSON Schema (draft 2020-12) of a JSON document the tool prints (login, event,
+    status, logout, error, diagnose and the others: --list names them all) or of the profile file
+    (profile; for editors through yaml-language-server). The files ship in the package and
+    match this version. Without NAME, or with --list, list the names. An unknown NAME exits 2.
 
     Example: wxcc-desk schema status > status.schema.json
     """
