@@ -108,3 +108,13 @@ def test_closed_lists_equal_the_codes() -> None:
     assert diagnose["layer"]["enum"] == [str(layer) for layer in Layer]
     teams = contracts.schema("teams-auth-status")["properties"]
     assert teams["state"]["enum"] == list(STATES)
+
+
+@pytest.mark.parametrize("name", sorted(set(contracts.names()) - {"profile", "session"}))
+def test_every_printed_document_requires_the_common_keys(name: str) -> None:
+    """schema, run_id and tracking_ids {sent, server} (render/document.py), so a script can
+    hand any document to support."""
+    schema = contracts.schema(name)
+    assert {"schema", "run_id", "tracking_ids"} <= set(schema["required"])
+    tracking = schema["properties"]["tracking_ids"]
+    assert tracking["type"] == "object" and tracking["required"] == ["sent", "server"]
