@@ -87,6 +87,10 @@ app.command("schema")(schema.schema)
 
 
 def _report(err: WxccError, actx: AppContext) -> None:
+    from wxcc_desk.core.hints import name_profile
+
+    err.message = name_profile(err.message, actx.profile_ref)
+    err.hint = name_profile(err.hint, actx.profile_ref)
     out = actx.out
     tracker = actx.tracker
     # The error's own IDs first; else what the server sent this run (its last answers).

@@ -309,3 +309,20 @@ def test_help_of_the_group_and_its_commands(
     assert "Example: wxcc-desk profiles list --json" in _help(env, capsys, "profiles", "list")
     show = _help(env, capsys, "profiles", "show")
     assert "Example: wxcc-desk profiles show agent7 --team Sales --json" in show
+
+
+def test_a_failing_command_suggests_commands_with_its_profile(
+    env: dict[str, str], sandbox: SandboxHandle
+) -> None:
+    """`logout` with no session: its fix names `login -p lab`, the profile this run used."""
+    assert run(env, "init", "lab", "--from", "sandbox").code == 0
+    station = {
+        **env,
+        "WXCC_BASE_URL": sandbox.url,
+        "WXCC_ACCESS_TOKEN": sandbox.token("sam@example.com"),
+    }
+    plain = invoke(["logout", "-p", "lab"], station)
+    assert plain.code == 6, plain.text
+    assert "`wxcc-desk login -p lab` signs in" in plain.stderr
+    as_json = invoke(["logout", "-p", "lab", "--json"], station)
+    assert "`wxcc-desk login -p lab` signs in" in as_json.doc["error"]["hint"]

@@ -136,7 +136,8 @@ def test_duplicate_location_names_the_number_and_the_fix(cli: Cli) -> None:
     bob = cli("login", "-p", PROFILE_BOB, email="bob@example.com", env={"WXCC_TEAM": "Support"})
     assert bob.code == 1
     assert "+14085550101 is already in use by another signed-in agent" in bob.err
-    assert "diagnose --agent" in bob.err
+    # the admin's own profile, not bob's: the hint names none of the run's
+    assert "`wxcc-desk diagnose -p ADMIN_PROFILE --agent EMAIL`" in bob.err
     assert "tracking:" in bob.err
 
 

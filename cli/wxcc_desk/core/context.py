@@ -41,6 +41,9 @@ class AppContext:
     at_risk: str = ""
     # Lines of the redacted HTTP/WebSocket trace (printed with -v, included in bundles).
     trace: list[str] = field(default_factory=list)
+    # What `-p` needs to load this run's profile again (`Profile.cli_ref`), once one is loaded:
+    # the exit boundary adds it to the commands a fix suggests (core/hints.py).
+    profile_ref: str = ""
     # The keyring wrapper (time-boxed, no plain-text fallback); tests may give it a backend.
     keystore: Keystore = field(default_factory=Keystore)
 

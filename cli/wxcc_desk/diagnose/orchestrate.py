@@ -33,6 +33,9 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
             f"profile file {path} not found",
             hint="check the path, or pass -p NAME with a name `wxcc-desk profiles list` shows",
         )
+    import shlex
+
+    actx.profile_ref = shlex.quote(name)
     try:
         return load_profile(str(path), env=actx.env, search_dirs=dirs), None
     except ConfigError as err:

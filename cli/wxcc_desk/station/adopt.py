@@ -22,6 +22,7 @@ from wxcc_desk.api.config import AgentConfig, load_agent_config
 from wxcc_desk.api.identity import Identity
 from wxcc_desk.api.notifications import Envelope, NotificationSocket
 from wxcc_desk.core.errors import NetworkError, RejectedError
+from wxcc_desk.core.hints import name_profile
 from wxcc_desk.station.match import mismatches
 from wxcc_desk.station.model import Station, StationSpec, session_from
 from wxcc_desk.station.preflight import LoginPlan, preflight
@@ -105,7 +106,7 @@ def adopt(st: Station, spec: StationSpec, opening: Opening) -> list[str]:
     diff = mismatches(session_from(opening.existing.data), opening.plan, teams)
     if spec.takeover:
         st.step("took over the existing station session")
-        return _takeover_warnings(diff)
+        return [name_profile(w, st.cli_ref) for w in _takeover_warnings(diff)]
     if diff:
         ref = f" -p {st.cli_ref}" if st.cli_ref else ""
         raise RejectedError(

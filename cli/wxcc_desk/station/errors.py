@@ -31,7 +31,7 @@ def login_failure(env: Envelope, plan: LoginPlan) -> WxccError:
         return RejectedError(
             f"{where} {number} is already in use by another signed-in agent",
             hint="use another number, or have the other agent sign out; an admin can find who "
-            "with `wxcc-desk diagnose --agent`",
+            "with `wxcc-desk diagnose -p ADMIN_PROFILE --agent EMAIL`",
             code=reason,
             tracking_ids=_ids(env),
         )

@@ -27,6 +27,7 @@ from wxcc_desk.api.notifications import (
 )
 from wxcc_desk.auth.credentials import StationCredentials
 from wxcc_desk.core.errors import AuthError, NetworkError, RejectedError, WxccError
+from wxcc_desk.core.hints import name_profile
 from wxcc_desk.core.statefile import HeldLock, session_file
 from wxcc_desk.http.client import UncertainOutcome
 from wxcc_desk.station.adopt import adopt, from_request, open_for_login
@@ -182,8 +183,11 @@ def _record(st: Station, me: Identity, session: SessionInfo) -> list[str]:
     except (WxccError, OSError) as err:
         why = err.message if isinstance(err, WxccError) else (err.strerror or str(err))
         return [
-            f"the station is signed in, but its local session record could not be written "
-            f"({why}); `wxcc-desk status` reads the session from the service"
+            name_profile(
+                f"the station is signed in, but its local session record could not be written "
+                f"({why}); `wxcc-desk status` reads the session from the service",
+                st.cli_ref,
+            )
         ]
     finally:
         st.risk("the station is signed in")

@@ -129,6 +129,7 @@ def run_login(
     from wxcc_desk.auth import credentials
 
     profile = load(actx, opts.profile, opts.overrides)
+    actx.profile_ref = profile.cli_ref
     recalled = credentials.recall_station(profile, actx)
     profile = credentials.with_remembered(profile, recalled.station)
     tokens = None if opts.web else credentials.resolve_tokens(profile, actx, opts.stdin_token)
@@ -228,6 +229,7 @@ def run_status(
     from wxcc_desk.station import status as station_status
 
     profile = load(actx, name)
+    actx.profile_ref = profile.cli_ref
     tokens = credentials.resolve_tokens(profile, actx, stdin_token)
     st = build_station(actx, profile, tokens, on_event)
     report = run_flow(st, station_status.status)
@@ -255,6 +257,7 @@ def run_logout(
     from wxcc_desk.station import status as station_status
 
     profile = load(actx, name)
+    actx.profile_ref = profile.cli_ref
 
     def forget_all() -> list[str]:
         return forgotten_items(credentials.forget(profile, actx))

@@ -19,6 +19,7 @@ from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import LOGOUT, STATE_CHANGE, NotificationSocket
 from wxcc_desk.api.status_page import StatusBanner, fetch_banner
 from wxcc_desk.core.errors import NotLoggedInError, WxccError
+from wxcc_desk.core.hints import name_profile
 from wxcc_desk.core.statefile import session_file
 from wxcc_desk.station.errors import active_interactions, logout_failure, state_failure
 from wxcc_desk.station.model import SessionInfo, Station, check_token_user, session_from
@@ -197,8 +198,12 @@ async def _logout_locked(
     except (WxccError, OSError) as err:
         why = err.message if isinstance(err, WxccError) else (err.strerror or str(err))
         warnings.append(
-            f"the station is signed out, but its local session record could not be removed "
-            f"({why}); `wxcc-desk status` reads the truth from the service and notes it as stale"
+            name_profile(
+                f"the station is signed out, but its local session record could not be removed "
+                f"({why}); `wxcc-desk status` reads the truth from the service and notes it as "
+                "stale",
+                st.cli_ref,
+            )
         )
     st.risk("the station is signed out")
     forgotten = forget() if forget else []
