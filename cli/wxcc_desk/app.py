@@ -39,7 +39,7 @@ app = typer.Typer(
     "Example: wxcc-desk profiles init agent7 (a commented profile to edit), then "
     "wxcc-desk login -p agent7 --json; wxcc-desk demo tries it all on a built-in sandbox",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish)
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
