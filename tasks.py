@@ -36,8 +36,27 @@ def setup() -> None:
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     _run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
+    _drop_replaced()
     _run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[dev]")
     STAMP.write_text(wanted)
+
+
+# Distributions the project no longer uses, each with the one that replaces it under the same
+# import name (phonenumberslite ships the `phonenumbers` module without its 47 MB of geocoding,
+# carrier and time-zone data). When an old one is in .venv, both go before the install: removing
+# only the old one would delete files the replacement shares with it (an older checkout's setup
+# installs the old one over the new).
+REPLACED = {"phonenumbers": "phonenumberslite"}
+
+
+def _drop_replaced() -> None:
+    for old, new in REPLACED.items():
+        probe_code = f"import importlib.metadata as m; m.distribution('{old}')"
+        probe = subprocess.run(
+            [str(BIN / "python"), "-c", probe_code], capture_output=True, check=False
+        )
+        if probe.returncode == 0:
+            _run(BIN / "python", "-m", "pip", "uninstall", "-q", "-y", old, new)
 
 
 def lint() -> None:
