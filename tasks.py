@@ -250,8 +250,9 @@ def _read_until(proc: subprocess.Popen[bytes], prefix: str, deadline_s: float) -
 
 
 def _station_walk(tool: Path, work: Path) -> None:
-    """`wxcc-desk sandbox` from the install on a free port; login, status, logout against it
-    with a profile file pointing at it; then the sandbox stopped by SIGTERM (exit 0)."""
+    """`wxcc-desk sandbox` from the install on a free port; a profile made by `profiles init`
+    and pointed at it; login, status, logout with `-p` and that profile's name; then the
+    sandbox stopped by SIGTERM (exit 0)."""
     env = _user_env(work / "home")
     sandbox = subprocess.Popen(
         [str(tool), "sandbox", "--port", "0"],
@@ -266,18 +267,18 @@ def _station_walk(tool: Path, work: Path) -> None:
         if not re.fullmatch(r"http://127\.0\.0\.1:\d+", url):
             sys.exit(f"smoke: unexpected first line of the sandbox: {first[0]!r}")
         token = next(ln for ln in first if ln.startswith("sam@example.com\t")).split("\t")[2]
-        packaged = _sh(
-            [
-                tool.parent / "python",
-                "-c",
-                "import importlib.resources as r; print("
-                "r.files('wxcc_desk.profiles').joinpath('data/sandbox.yaml').read_text())",
-            ],
-            work,
-            env,
-        ).stdout
-        profile = work / "smoke.yaml"
-        profile.write_text(packaged.replace("http://127.0.0.1:8642", url), encoding="utf-8")
+        # The user's first profile, as the README says: `profiles init` into the config folder,
+        # then pointed at this sandbox's port; found by name from then on.
+        made = _sh([tool, "profiles", "init", "smoke", "--from", "sandbox"], work, env)
+        written = Path(made.stdout.strip())
+        if work / "home" not in written.parents:
+            sys.exit(f"smoke: profiles init wrote {written}, outside the user's home")
+        text = written.read_text(encoding="utf-8")
+        written.write_text(text.replace("http://127.0.0.1:8642", url), encoding="utf-8")
+        shown = json.loads(_sh([tool, "profiles", "show", "smoke", "--json"], work, env).stdout)
+        if shown["settings"]["api_url"]["value"] != url:
+            sys.exit(f"smoke: profiles show says api_url {shown['settings']['api_url']}")
+        profile = "smoke"
         env["WXCC_ACCESS_TOKEN"] = token
         login = json.loads(_sh([tool, "login", "-p", profile, "--json"], work, env).stdout)
         status = json.loads(_sh([tool, "status", "-p", profile, "--json"], work, env).stdout)
@@ -366,7 +367,7 @@ def smoke() -> None:
         _run(BIN / "python", "-m", "pip", "--python", vpy, "install", "-q", wheel)
         _footprint(vpy, work)
         print(f"   {time.perf_counter() - t:.1f} s")
-        t = _step("use the installed tool: --version, demo, completion, sandbox walk")
+        t = _step("use the installed tool: --version, demo, completion, profiles init, sandbox")
         _use_installed(venv_dir, work, version)
         print(f"   {time.perf_counter() - t:.1f} s")
         t = _step("tests from the unpacked sdist, against the installed wheel")
