@@ -109,10 +109,11 @@ IN_SDIST = (
     "bench/run.py",
 )
 # The tests run from the unpacked sdist (`--full` runs all of them, ~2.5 minutes more). `test`
-# runs the whole suite on the checkout anyway; this subset shows the archive holds what tests
-# read, one kind each: the profiles/ folder and the package data equal to it, tests/support and area
-# conftests, tests/station/data, the JUnit XSD, the bench/ package, the published specs
-# (through WXCC_DESK_SPECS) and subprocess runs with PYTHONPATH=<sdist>/cli; ~20 s.
+# runs the whole suite on the checkout anyway; this subset shows the archive holds what the
+# tests read, each kind once: the profiles/ folder and the package data equal to it, the JSON
+# Schemas, tests/support and area conftests, tests/station/data, the JUnit XSD, the bench/
+# package, the published specs (through WXCC_DESK_SPECS) and subprocess runs with
+# PYTHONPATH=<sdist>/cli; ~30 s.
 SDIST_TESTS = (
     "tests/core",
     "tests/profiles",
@@ -121,6 +122,7 @@ SDIST_TESTS = (
     "tests/station/test_login_e2e.py",
     "tests/sandbox/test_spec_validation.py",
     "tests/diagnose/test_ci_outputs.py",
+    "tests/render/test_contracts.py",
     "tests/auth/test_cli_credentials.py",
     "tests/bench",
     "tests/test_app.py",
