@@ -6,9 +6,12 @@ unchecked because no other test happened to print it."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
+
+import pytest
 
 from tests.station.conftest import PROFILE, Cli, run_cli
 from tests.support.cli import invoke
@@ -36,6 +39,8 @@ def test_a_key_the_schema_does_not_describe_fails(cli: Cli) -> None:
     assert problems(doc, "login") == []
     assert problems({**doc, "colour": "red"}, "login")  # closed in tests: every key described
     assert problems({**doc, "colour": "red"}, "login", strict=False) == []  # open when published
+    with pytest.raises(AssertionError, match="colour"):  # what the CLI runner calls on stdout
+        check_output(json.dumps({**doc, "colour": "red"}))
     del doc["session"]
     assert any("'session' is a required property" in p for p in problems(doc, "login"))
 
@@ -81,6 +86,4 @@ def test_an_error_document_for_every_exit_class(cli: Cli, sandbox: SandboxHandle
 
 
 def _lines(out: str) -> list[dict[str, object]]:
-    import json
-
     return [json.loads(line) for line in out.splitlines()]

@@ -3,8 +3,9 @@ schema (cli/wxcc_desk/render/schemas/), so the schemas are held to real output e
 
 The published schemas leave objects open (keys may be added within a version); here every
 object that lists its properties is closed, so a key the tool prints but the schema does not
-describe fails the test that printed it. A document of a kind with no schema file fails too:
-a new document needs its schema (`wxcc-desk schema`, docs in README "JSON documents").
+describe fails the test that printed it. A kind with no schema file is left to one test,
+tests/render/test_contracts.py (every kind the package writes has a schema), so a new document
+without its schema fails there once, with the file to add, not in every test that prints it.
 """
 
 from __future__ import annotations
@@ -85,15 +86,13 @@ def versioned(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def check_output(stdout: str) -> list[str]:
-    """Validate every versioned document on stdout; the kinds found, in order."""
+    """Validate every versioned document on stdout that has a schema; the kinds found, in
+    order (so a test can assert which documents it printed)."""
     kinds = []
     known = set(contracts.names())
     for doc in documents(stdout):
         for kind, found in versioned(doc):
-            assert kind in known, (
-                f"wxcc-desk/{kind}/v1 has no published schema: add "
-                f"cli/wxcc_desk/render/schemas/{kind}.json (README, JSON documents)"
-            )
-            assert_valid(found, kind)
+            if kind in known:
+                assert_valid(found, kind)
             kinds.append(kind)
     return kinds
