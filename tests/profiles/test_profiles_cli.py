@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import CliRun, invoke
+from tests.support.documents import check_output
 from tests.support.profiles import write_profile
 from wxcc_desk.profiles.load import load_profile
 from wxcc_desk.profiles.packaged import packaged_text
@@ -326,3 +327,43 @@ def test_a_failing_command_suggests_commands_with_its_profile(
     assert "`wxcc-desk login -p lab` signs in" in plain.stderr
     as_json = invoke(["logout", "-p", "lab", "--json"], station)
     assert "`wxcc-desk login -p lab` signs in" in as_json.doc["error"]["hint"]
+
+
+def test_show_notes_a_wxcc_variable_that_sets_nothing(env: dict[str, str]) -> None:
+    run(env, "init", "agent7")
+    secret = "CANARYvalue0123456789"
+    result = run(env, "show", "agent7", "--json", WXCC_TEM="Night", WXCC_ZZZZZZZZ=secret)
+    shown = settings(result)
+    assert check_output(result.stdout) == ["profiles-show"]  # its published schema holds
+    assert shown["team"]["value"] == "Sales"  # the typo set nothing
+    assert result.doc["unknown_variables"] == [
+        {"name": "WXCC_TEM", "did_you_mean": "WXCC_TEAM"},
+        {"name": "WXCC_ZZZZZZZZ", "did_you_mean": None},
+    ]
+    assert (
+        "note: WXCC_TEM is set but wxcc-desk reads no such variable; did you mean WXCC_TEAM?"
+        in (result.stderr)
+    )
+    assert secret not in result.text
+    clean = run(env, "show", "agent7", "--json", WXCC_TEAM="Night", WXCC_PROFILE="agent7")
+    assert clean.doc["unknown_variables"] == []
+    assert "note:" not in clean.stderr
+
+
+def test_every_wxcc_variable_the_package_names_is_a_known_one() -> None:
+    """The list `profiles show` checks against stays whole: every WXCC_* name in the
+    package's strings is a loader variable or one of OTHER_VARIABLES."""
+    import ast
+    import re
+
+    from wxcc_desk.profiles.load import ENV_KEYS
+    from wxcc_desk.profiles.settings import OTHER_VARIABLES
+
+    package = Path(__file__).resolve().parents[2] / "cli" / "wxcc_desk"
+    named: set[str] = set()
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                named |= set(re.findall(r"\bWXCC_[A-Z][A-Z_]*[A-Z]\b", node.value))
+    assert named, "the scan found nothing"
+    assert named - {*ENV_KEYS, *OTHER_VARIABLES} == set()

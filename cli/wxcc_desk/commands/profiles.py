@@ -95,13 +95,14 @@ def show(
 ) -> None:
     """Show every setting in effect for `-p NAME` and where it came from: default, the file
     and line, a WXCC_* environment variable, or a flag (--team, --dial-number, as login would
-    take them). Profiles hold no secrets; a token-like value is masked anyway. Exit 3 when
-    the profile is not found (with the closest name) or invalid.
+    take them). Profiles hold no secrets; a token-like value is masked anyway. A set WXCC_*
+    variable that wxcc-desk does not read (a typo) gets a note with the closest one. Exit 3
+    when the profile is not found (with the closest name) or invalid.
 
     Example: wxcc-desk profiles show agent7 --team Sales --json
     """
     from wxcc_desk.profiles.load import load_profile
-    from wxcc_desk.profiles.settings import effective_settings
+    from wxcc_desk.profiles.settings import effective_settings, unknown_variables
     from wxcc_desk.render import profiles as render
 
     actx = _actx(ctx)
@@ -109,7 +110,10 @@ def show(
     overrides = {"team": team, "telephony.number": dial_number}
     profile = load_profile(name, env=actx.env, overrides=overrides)
     settings = effective_settings(profile, _FLAGS)
+    unknown = unknown_variables(actx.env)
+    for line in render.unknown_lines(unknown):
+        actx.out.say(line, "warn")
     if as_json:
-        actx.out.data(render.show_json(profile, settings, actx.tracker))
+        actx.out.data(render.show_json(profile, settings, actx.tracker, unknown))
     else:
         actx.out.data(render.show_table(profile, settings))

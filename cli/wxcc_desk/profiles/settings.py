@@ -115,5 +115,32 @@ def _source(
     return "file", label
 
 
+# The WXCC_* variables read elsewhere than the profile (tokens, folders, debugging, hidden
+# timings); with the loader's ENV_KEYS, every one the tool reads (a test keeps the list whole).
+OTHER_VARIABLES = (
+    "WXCC_PROFILE",
+    "WXCC_ACCESS_TOKEN",
+    "WXCC_CLIENT_SECRET",
+    "WXCC_TEAMS_ACCESS_TOKEN",
+    "WXCC_TEAMS_REFRESH_TOKEN",
+    "WXCC_DESK_HOME",
+    "WXCC_DESK_DEBUG",
+    "WXCC_DESK_NONINTERACTIVE",
+    "WXCC_KEEPALIVE_SECONDS",
+    "WXCC_HOLD_TIMINGS",
+)
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """Each set `WXCC_*` variable the tool never reads (a typo sets nothing, silently), with
+    the closest one it does read. Names only: a value may be anything, a token included."""
+    from wxcc_desk.core.suggest import closest
+    from wxcc_desk.profiles.load import ENV_KEYS
+
+    known = [*ENV_KEYS, *OTHER_VARIABLES]
+    unknown = sorted(n for n in env if n.upper().startswith("WXCC_") and n not in known)
+    return [(name, closest(name, known)) for name in unknown]
+
+
 def looks_like_token(value: str) -> bool:
     return any(pattern.search(value) for pattern in _TOKENISH)

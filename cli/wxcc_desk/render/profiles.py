@@ -135,11 +135,26 @@ def show_table(profile: Profile, settings: Sequence[Setting]) -> str:
     return head + _table(rows, ["key", "value", "source"])
 
 
-def show_json(profile: Profile, settings: Sequence[Setting], tracker: Tracker) -> str:
+def unknown_lines(unknown: Sequence[tuple[str, str | None]]) -> list[str]:
+    """A note per `WXCC_*` variable that sets nothing (stderr)."""
+    lines = []
+    for name, near in unknown:
+        guess = f"; did you mean {near}?" if near else ""
+        lines.append(plain(f"note: {name} is set but wxcc-desk reads no such variable{guess}"))
+    return lines
+
+
+def show_json(
+    profile: Profile,
+    settings: Sequence[Setting],
+    tracker: Tracker,
+    unknown: Sequence[tuple[str, str | None]] = (),
+) -> str:
     return document(
         "profiles-show",
         tracker,
         profile={"name": profile.name, "path": str(profile.path) if profile.path else None},
+        unknown_variables=[{"name": name, "did_you_mean": near} for name, near in unknown],
         settings={
             s.key: {"value": s.value, "source": s.source, "kind": s.kind, "masked": s.masked}
             for s in settings
