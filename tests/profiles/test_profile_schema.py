@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from tests.support.cli import invoke
 from tests.support.documents import check_output
@@ -24,6 +24,15 @@ PACKAGED = ROOT / "cli" / "wxcc_desk" / "profiles" / "data"
 FILES = sorted([*(ROOT / "profiles").glob("*.yaml"), *PACKAGED.glob("*.yaml")])
 SCHEMA = contracts.schema("profile")
 VALIDATOR = Draft202012Validator(SCHEMA)
+# Editors through yaml-language-server check instances with draft-07 rules: the schema uses only
+# keywords that mean the same in both drafts, and every verdict below is asked of both.
+DRAFT7 = Draft7Validator(SCHEMA)
+
+
+def _valid(data: object) -> bool:
+    verdict = VALIDATOR.is_valid(data)
+    assert DRAFT7.is_valid(data) == verdict, ("draft-07 and 2020-12 disagree", data)
+    return verdict
 KEYS = sorted(checkers(None))
 BASE: dict[str, Any] = {
     "region": "us1",
@@ -76,6 +85,35 @@ def test_every_shipped_profile_matches(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     errors = [e.message for e in VALIDATOR.iter_errors(data)]
     assert not errors, errors
+    assert _valid(data)
+
+
+DRAFT7_KEYWORDS = {
+    "$schema", "title", "description", "type", "enum", "properties", "additionalProperties",
+    "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "anyOf",
+    "items", "minItems",
+}  # fmt: skip
+
+
+def _keywords(schema: object) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*(_keywords(s) for s in schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema)
+    for key, value in schema.items():
+        if key == "properties":
+            found |= set().union(*(_keywords(v) for v in value.values()))
+        elif key in ("anyOf", "items", "additionalProperties"):
+            found |= _keywords(value)
+    return found
+
+
+def test_only_keywords_that_mean_the_same_in_draft_07() -> None:
+    """No $defs/$ref, prefixItems, unevaluated* or dependent*: an editor on draft-07 rules
+    checks a profile exactly as this 2020-12 schema says."""
+    assert _keywords(SCHEMA) <= DRAFT7_KEYWORDS
+    Draft7Validator.check_schema({k: v for k, v in SCHEMA.items() if k != "$schema"})
 
 
 def test_the_schema_has_exactly_the_loaders_keys() -> None:
@@ -97,7 +135,7 @@ def test_enum_values_are_the_loaders(key: str) -> None:
 def test_a_key_the_loader_refuses_the_schema_refuses(key: str, tmp_path: Path) -> None:
     data = _with(key, "x")
     assert not _loads(data, tmp_path)
-    assert not VALIDATOR.is_valid(data)
+    assert not _valid(data)
 
 
 URLS_GOOD: list[object] = ["https://example.com", "https://h.example:8443/base"]
@@ -134,15 +172,15 @@ def test_both_accept_and_refuse_the_same_samples(key: str, tmp_path: Path) -> No
     for value in [*good, *ENUMS.get(key, ())]:
         data = _with(key, value)
         assert _loads(data, tmp_path), (key, value, "loader")
-        assert VALIDATOR.is_valid(data), (key, value, "schema")
+        assert _valid(data), (key, value, "schema")
     # An empty value means the default, or what the environment gives (user, role, team).
     variable = {k: v for v, k in ENV_KEYS.items()}.get(key, "")
     env = {variable: str(BASE[key])} if key in ("user", "role", "team") else {}
-    assert _loads(_with(key, None), tmp_path, env) and VALIDATOR.is_valid(_with(key, None))
+    assert _loads(_with(key, None), tmp_path, env) and _valid(_with(key, None))
     for value in bad:
         data = _with(key, value)
         assert not _loads(data, tmp_path), (key, value, "loader")
-        assert not VALIDATOR.is_valid(data), (key, value, "schema")
+        assert not _valid(data), (key, value, "schema")
 
 
 def test_profiles_list_and_show_documents(
