@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from wxcc_desk.commands.station_events import event_printer
 from wxcc_desk.core.context import AppContext
 
 
@@ -22,22 +21,8 @@ def demo(
     """
     actx = ctx.ensure_object(AppContext)
     actx.json_output = json_out
-    import json
-
     from wxcc_desk.commands.demo_walk import run_demo
     from wxcc_desk.render import station as render
-    from wxcc_desk.render.document import document
 
-    report = run_demo(actx, event_printer(actx, json_out))
-    if json_out:
-        doc = {
-            "sandbox_url": report.sandbox_url,
-            "login": json.loads(render.login_json(report.login, actx.tracker)),
-            "status": json.loads(render.status_json(report.status, report.token, actx.tracker)),
-            "logout": json.loads(render.logout_json(report.logout, actx.tracker)),
-        }
-        actx.out.data(document("demo", actx.tracker, **doc))
-        return
-    actx.out.data("== login ==\n" + render.login_table(report.login))
-    actx.out.data("\n== status ==\n" + render.status_table(report.status, report.token))
-    actx.out.data("\n== logout ==\n" + render.logout_table(report.logout))
+    report = run_demo(actx, render.event_printer(actx.out, actx.tracker, json_out))
+    render.show_demo(actx.out, report, actx.tracker, json_out=json_out)

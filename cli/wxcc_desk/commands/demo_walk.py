@@ -3,27 +3,17 @@ shipped sandbox profile. Nothing is stored in the keyring or the state folder.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from wxcc_desk.station.model import EventSink, Station, spec_from_profile
+from wxcc_desk.station.model import DemoReport, EventSink, Station, spec_from_profile
 from wxcc_desk.station.run import build_station, load, token_view
 
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
     from wxcc_desk.profiles.load import Profile
     from wxcc_desk.station.login import LoginResult
-    from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
-
-
-@dataclass
-class DemoReport:
-    sandbox_url: str
-    login: LoginResult
-    status: StatusReport
-    token: TokenView
-    logout: LogoutReport
+    from wxcc_desk.station.status import LogoutReport, StatusReport
 
 
 def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:

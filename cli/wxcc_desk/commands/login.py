@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from wxcc_desk.commands.station_events import event_printer
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import UsageError
 
@@ -82,15 +81,15 @@ def login(  # noqa: PLR0917 (Typer maps parameters to options)
         )
 
         def show(result: LoginResult) -> None:
-            for warning in result.warnings:
-                actx.out.say(f"warning: {warning}", "warn")
-            if json_out:
-                actx.out.data(render.login_json(result, actx.tracker, compact=hold))
-            else:
-                actx.out.data(render.login_table(result))
+            render.show_login(actx.out, result, actx.tracker, json_out=json_out, compact=hold)
 
         # With --hold the result comes first, as soon as the station is signed in: the events
         # follow, and an error ending the hold (exit 1, 5, 6) comes last, from app.main.
-        result = run_login(actx, opts, event_printer(actx, json_out), show if hold else None)
+        result = run_login(
+            actx,
+            opts,
+            render.event_printer(actx.out, actx.tracker, json_out),
+            show if hold else None,
+        )
         if not hold:
             show(result)

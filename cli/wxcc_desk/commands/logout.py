@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from wxcc_desk.commands.station_events import event_printer
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import UsageError
 
@@ -53,12 +52,7 @@ def logout(  # noqa: PLR0917 (Typer maps parameters to options)
             profile,
             reason=text,
             forget=forget,
-            on_event=event_printer(actx, json_out),
+            on_event=render.event_printer(actx.out, actx.tracker, json_out),
             stdin_token=read_stdin_token(sys.stdin) if with_token else None,
         )
-    for warning in report.warnings:
-        actx.out.say(f"warning: {warning}", "warn")
-    if json_out:
-        actx.out.data(render.logout_json(report, actx.tracker))
-    else:
-        actx.out.data(render.logout_table(report))
+    render.show_logout(actx.out, report, actx.tracker, json_out=json_out)

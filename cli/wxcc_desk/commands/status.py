@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from wxcc_desk.commands.station_events import event_printer
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ExitCode
 
@@ -39,14 +38,8 @@ def status(
     from wxcc_desk.station.run import run_status
 
     stdin_token = read_stdin_token(sys.stdin) if with_token else None
-    report, token = run_status(actx, profile, event_printer(actx, json_out), stdin_token)
-    for line in render.banner_lines(report.banner):
-        actx.out.say(line, "warn")
-    for note in report.notes:
-        actx.out.say(f"note: {note}", "dim")
-    if json_out:
-        actx.out.data(render.status_json(report, token, actx.tracker))
-    else:
-        actx.out.data(render.status_table(report, token))
+    on_event = render.event_printer(actx.out, actx.tracker, json_out)
+    report, token = run_status(actx, profile, on_event, stdin_token)
+    render.show_status(actx.out, report, token, actx.tracker, json_out=json_out)
     if not report.logged_in:
         raise typer.Exit(int(ExitCode.NOT_LOGGED_IN))

@@ -27,6 +27,26 @@ def tracking_ids(
     return {"sent": sent, "server": received}
 
 
+def document_dict(
+    kind: str,
+    tracker: Tracker,
+    ok: bool | None = True,
+    /,
+    *,
+    server: Sequence[str] = (),
+    **body: Any,
+) -> dict[str, Any]:
+    """A versioned document as a mapping (to nest one in another, as `demo` does); `ok` None
+    leaves `ok` out (an event is no result); `server` adds server IDs the tracker lacks."""
+    return {
+        "schema": f"wxcc-desk/{kind}/v1",
+        "run_id": tracker.run_id,
+        "tracking_ids": tracking_ids(tracker, server),
+        **({} if ok is None else {"ok": ok}),
+        **body,
+    }
+
+
 def document(
     kind: str,
     tracker: Tracker,
@@ -37,13 +57,9 @@ def document(
     server: Sequence[str] = (),
     **body: Any,
 ) -> str:
-    """A versioned document; `compact` puts it on one line (for streams of JSON lines); `ok`
-    None leaves `ok` out (an event is no result); `server` adds server IDs the tracker lacks."""
-    doc = {
-        "schema": f"wxcc-desk/{kind}/v1",
-        "run_id": tracker.run_id,
-        "tracking_ids": tracking_ids(tracker, server),
-        **({} if ok is None else {"ok": ok}),
-        **body,
-    }
+    """`document_dict` as JSON text; `compact` puts it on one line (for streams of JSON lines)."""
+    return dumps(document_dict(kind, tracker, ok, server=server, **body), compact=compact)
+
+
+def dumps(doc: dict[str, Any], *, compact: bool = False) -> str:
     return json.dumps(doc, indent=None if compact else 2, sort_keys=True)

@@ -9,13 +9,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.text import plain
-from wxcc_desk.render.document import document
+from wxcc_desk.render.document import document, document_dict, dumps
 
 if TYPE_CHECKING:
     from wxcc_desk.api.status_page import StatusBanner
+    from wxcc_desk.core.output import Output
     from wxcc_desk.core.tracking import Tracker
     from wxcc_desk.station.login import LoginResult
-    from wxcc_desk.station.model import SessionInfo, StationEvent
+    from wxcc_desk.station.model import DemoReport, EventSink, SessionInfo, StationEvent
     from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
 
@@ -87,10 +88,13 @@ def _session_rows(s: SessionInfo, record: dict[str, Any] | None = None) -> list[
 
 def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) -> str:
     """With `--hold --json` everything on stdout is one JSON object per line: compact."""
-    return document(
+    return dumps(login_doc(result, tracker), compact=compact)
+
+
+def login_doc(result: LoginResult, tracker: Tracker) -> dict[str, Any]:
+    return document_dict(
         "login",
         tracker,
-        compact=compact,
         user=result.identity.email,
         org_id=result.identity.org_id,
         adopted=result.adopted,
@@ -121,8 +125,12 @@ def banner_lines(banner: StatusBanner) -> list[str]:
 
 
 def status_json(report: StatusReport, token: TokenView, tracker: Tracker) -> str:
+    return dumps(status_doc(report, token, tracker))
+
+
+def status_doc(report: StatusReport, token: TokenView, tracker: Tracker) -> dict[str, Any]:
     me = report.identity
-    return document(
+    return document_dict(
         "status",
         tracker,
         logged_in=report.logged_in,
@@ -166,7 +174,11 @@ def status_table(report: StatusReport, token: TokenView) -> str:
 
 
 def logout_json(report: LogoutReport, tracker: Tracker) -> str:
-    return document(
+    return dumps(logout_doc(report, tracker))
+
+
+def logout_doc(report: LogoutReport, tracker: Tracker) -> dict[str, Any]:
+    return document_dict(
         "logout",
         tracker,
         user=report.identity.email,
@@ -212,3 +224,67 @@ def event_line(event: StationEvent) -> str:
     # The text holds the service's words (a subStatus, a reason): a line break or an escape
     # sequence in them must not forge another event line or reach the terminal.
     return f"{stamp}  {plain(event.kind):<11} {plain(event.text)}"
+
+
+def event_printer(out: Output, tracker: Tracker, json_out: bool) -> EventSink:
+    """How station commands show progress and `--hold` events: steps on stderr, events on
+    stdout (lines, or one `event/v1` document per line with `--json`)."""
+
+    def show(event: StationEvent) -> None:
+        if event.kind == "step":
+            out.say(event.text, "dim")
+        elif json_out:
+            out.data(event_json(event, tracker))
+        else:
+            out.data(event_line(event))
+
+    return show
+
+
+# --------------------------------------------------------------------------- the commands' output
+
+
+def _warnings(out: Output, warnings: list[str]) -> None:
+    for warning in warnings:
+        out.say(f"warning: {warning}", "warn")
+
+
+def show_login(
+    out: Output, result: LoginResult, tracker: Tracker, *, json_out: bool, compact: bool
+) -> None:
+    _warnings(out, result.warnings)
+    out.data(login_json(result, tracker, compact=compact) if json_out else login_table(result))
+
+
+def show_status(
+    out: Output, report: StatusReport, token: TokenView, tracker: Tracker, *, json_out: bool
+) -> None:
+    for line in banner_lines(report.banner):
+        out.say(line, "warn")
+    for note in report.notes:
+        out.say(f"note: {note}", "dim")
+    out.data(status_json(report, token, tracker) if json_out else status_table(report, token))
+
+
+def show_logout(out: Output, report: LogoutReport, tracker: Tracker, *, json_out: bool) -> None:
+    _warnings(out, report.warnings)
+    out.data(logout_json(report, tracker) if json_out else logout_table(report))
+
+
+def show_demo(out: Output, report: DemoReport, tracker: Tracker, *, json_out: bool) -> None:
+    """`wxcc-desk/demo/v1` nests the three steps' own documents; the text form their tables."""
+    if json_out:
+        out.data(
+            document(
+                "demo",
+                tracker,
+                sandbox_url=report.sandbox_url,
+                login=login_doc(report.login, tracker),
+                status=status_doc(report.status, report.token, tracker),
+                logout=logout_doc(report.logout, tracker),
+            )
+        )
+        return
+    out.data("== login ==\n" + login_table(report.login))
+    out.data("\n== status ==\n" + status_table(report.status, report.token))
+    out.data("\n== logout ==\n" + logout_table(report.logout))

@@ -23,6 +23,8 @@ from wxcc_desk.station.liveness import HoldTimings
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity
     from wxcc_desk.profiles.schema import Profile
+    from wxcc_desk.station.login import LoginResult
+    from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
 
 TELEPHONY_DEVICE = {
     "dial_number": DeviceType.AGENT_DN,
@@ -197,3 +199,14 @@ def check_token_user(user: str, me: Identity, outcome: str = "") -> None:
             "profile",
             code="WRONG_USER",
         )
+
+
+@dataclass
+class DemoReport:
+    """What `wxcc-desk demo` walked: the sandbox's URL and each step's result."""
+
+    sandbox_url: str
+    login: LoginResult
+    status: StatusReport
+    token: TokenView
+    logout: LogoutReport
