@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.output import Output
 from wxcc_desk.render.progress import make_progress
 
@@ -16,8 +15,7 @@ class _Tty(io.StringIO):
 
 
 def _drive(stderr: io.StringIO, env: dict[str, str]) -> str:
-    actx = AppContext(out=Output(stdout=io.StringIO(), stderr=stderr), env=env)
-    progress = make_progress(actx)
+    progress = make_progress(Output(stdout=io.StringIO(), stderr=stderr), env)
     progress.start(20)
     for n in range(20):
         progress.advance(f"agent{n}@example.com")

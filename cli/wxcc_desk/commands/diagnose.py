@@ -1,15 +1,14 @@
 """`wxcc-desk diagnose`: say exactly why a station login fails (or would fail)."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from wxcc_desk.core.context import AppContext
 
 if TYPE_CHECKING:
-    from wxcc_desk.diagnose.options import DiagnoseOptions, Progress
-    from wxcc_desk.diagnose.report import Report
+    from wxcc_desk.diagnose.options import DiagnoseOptions
 
 
 _H = {
@@ -93,8 +92,13 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     files = (junit, markdown, bundle)
     _check_files(files, json_out, actx.out.stdout)  # seconds, not after a 400-user run
     _run_context(actx, opts)
-    report = asyncio.run(run(actx, opts, _progress(actx)))
-    _render(actx, report, strict=strict, json_out=json_out, files=files)
+    from wxcc_desk.render import diagnose as render
+    from wxcc_desk.render.progress import make_progress
+
+    report = asyncio.run(run(actx, opts, make_progress(actx.out, actx.env)))
+    render.deliver(
+        actx.out, actx.env, actx.trace, report, strict=strict, json_out=json_out, files=files
+    )
     raise typer.Exit(report.exit_code(strict))
 
 
@@ -111,39 +115,30 @@ def _run_context(actx: AppContext, opts: "DiagnoseOptions") -> None:
 
 
 def _list_checks(actx: AppContext, json_out: bool) -> None:
-    from tabulate import tabulate
+    from wxcc_desk.diagnose.checks import catalogue
+    from wxcc_desk.render import diagnose as render
 
-    from wxcc_desk.diagnose.base import REGISTRY, Layer
-    from wxcc_desk.diagnose.checks import load_checks
-    from wxcc_desk.render.document import document
-
-    load_checks()
-    order = {layer: n for n, layer in enumerate(Layer)}
-    ordered = sorted(REGISTRY.values(), key=lambda c: order[c.layer])  # stable: file order kept
-    rows = [[c.id, str(c.layer), c.title, ", ".join(c.requires)] for c in ordered]
-    if json_out:
-        keys = ("id", "layer", "title", "requires")
-        checks = [dict(zip(keys, r, strict=True)) for r in rows]
-        actx.out.data(document("diagnose-checks", actx.tracker, checks=checks))
-        return
-    actx.out.data(tabulate(rows, headers=["check", "layer", "title", "requires"], tablefmt="plain"))
+    checks = catalogue()
+    actx.out.data(
+        render.checks_json(checks, actx.tracker) if json_out else render.checks_table(checks)
+    )
 
 
 _OPTIONS = ("--junit", "--markdown", "--bundle")
-STDOUT = Path("-")  # `--junit -`, `--markdown -`, `--bundle -`: that on stdout, not the table
 
 
 def _check_files(
     files: tuple[Path | None, Path | None, Path | None], json_out: bool, stdout: TextIO
 ) -> None:
     from wxcc_desk.core.errors import ConfigError, UsageError
+    from wxcc_desk.render.diagnose import STDOUT, binary
     from wxcc_desk.render.reports import check_writable
 
     dashes = [o for o, p in zip(_OPTIONS, files, strict=True) if p == STDOUT]
     if len(dashes) > 1 or (dashes and json_out):
         both = " and ".join([*(f"{o} -" for o in dashes), *(["--json"] if json_out else [])])
         raise UsageError(f"{both} all write stdout", hint="send all but one of them to files")
-    if "--bundle" in dashes and (_binary(stdout) is None or stdout.isatty()):
+    if "--bundle" in dashes and (binary(stdout) is None or stdout.isatty()):
         raise UsageError(
             "--bundle - writes a zip to stdout, and stdout here is a terminal (or takes no bytes)",
             hint="redirect it (--bundle - > support.zip) or pass --bundle a file path",
@@ -160,80 +155,3 @@ def _check_files(
                 hint=f"give {option} a path of its own",
                 code="CONFIG",
             )
-
-
-def _render(
-    actx: AppContext,
-    report: "Report",
-    *,
-    strict: bool,
-    json_out: bool,
-    files: tuple[Path | None, Path | None, Path | None],
-) -> None:
-    """Files first, stdout last: a failed write leaves stdout with only the error document."""
-    from wxcc_desk.render import reports
-    from wxcc_desk.render.bundle import write_bundle
-
-    junit, markdown, bundle = files
-    md = reports.markdown(report)
-    main = reports.to_json(report, strict) if json_out else reports.table(report)
-    if junit == STDOUT:
-        main = reports.junit(report)
-    elif junit:
-        reports.write_report(junit, reports.junit(report), "--junit")
-    if markdown == STDOUT:
-        main = md
-    elif markdown:
-        reports.write_report(markdown, md, "--markdown")
-    if bundle and bundle != STDOUT:
-        write_bundle(bundle, report, actx.trace, strict)
-    _step_summary(actx, md)
-    if bundle == STDOUT:
-        _bundle_to_stdout(actx, report, strict)
-    else:
-        actx.out.data(main)
-    if actx.env.get("GITHUB_ACTIONS"):
-        for line in reports.gh_annotations(report):
-            actx.out.say(line)
-    if bundle:
-        actx.out.say(f"bundle written to {'stdout' if bundle == STDOUT else bundle}")
-
-
-def _binary(stream: TextIO) -> BinaryIO | None:
-    return getattr(stream, "buffer", None)
-
-
-def _bundle_to_stdout(actx: AppContext, report: "Report", strict: bool) -> None:
-    from wxcc_desk.render.bundle import stream_bundle
-
-    raw = _binary(actx.out.stdout)
-    assert raw is not None  # _check_files refused a stdout without bytes before the run
-    actx.out.stdout.flush()
-    stream_bundle(raw, report, actx.trace, strict)
-    raw.flush()
-
-
-def _step_summary(actx: AppContext, md: str) -> None:
-    """Append to $GITHUB_STEP_SUMMARY. A courtesy: failing to is a warning, never the result."""
-    from wxcc_desk.core.errors import WxccError
-    from wxcc_desk.core.redact import scrub
-    from wxcc_desk.core.safepath import append_regular
-
-    summary = actx.env.get("GITHUB_STEP_SUMMARY")
-    if not summary:
-        return
-    try:
-        append_regular(Path(summary), "GITHUB_STEP_SUMMARY", scrub(md).encode("utf-8"))
-    except (OSError, WxccError) as err:
-        why = err.message if isinstance(err, WxccError) else err.strerror or str(err)
-        actx.out.say(
-            f"warning: GITHUB_STEP_SUMMARY={summary} cannot be appended to "
-            f"({why}); the job summary is skipped, the result is unchanged",
-            "warn",
-        )
-
-
-def _progress(actx: AppContext) -> "Progress":
-    from wxcc_desk.render.progress import make_progress
-
-    return make_progress(actx)

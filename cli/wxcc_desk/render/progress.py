@@ -6,37 +6,38 @@ or when stderr is redirected, one plain line per 10% so logs stay readable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from wxcc_desk.core.context import AppContext
+from wxcc_desk.core.output import Output
 from wxcc_desk.diagnose.options import Progress
 
 
-def make_progress(actx: AppContext) -> Progress:
-    tty = bool(getattr(actx.out.stderr, "isatty", lambda: False)())
-    if tty and not actx.env.get("CI") and not actx.env.get("GITHUB_ACTIONS"):
-        return _live(actx)
-    return _plain(actx)
+def make_progress(out: Output, env: Mapping[str, str]) -> Progress:
+    tty = bool(getattr(out.stderr, "isatty", lambda: False)())
+    if tty and not env.get("CI") and not env.get("GITHUB_ACTIONS"):
+        return _live(out)
+    return _plain(out)
 
 
-def _plain(actx: AppContext) -> Progress:
+def _plain(out: Output) -> Progress:
     state = {"total": 0, "done": 0, "shown": 0}
 
     def start(total: int) -> None:
         state["total"] = total
-        actx.out.say(f"diagnosing {total} users")
+        out.say(f"diagnosing {total} users")
 
     def advance(email: str) -> None:
         state["done"] += 1
         step = max(1, state["total"] // 10)
         if state["done"] - state["shown"] >= step or state["done"] == state["total"]:
             state["shown"] = state["done"]
-            actx.out.say(f"diagnosed {state['done']}/{state['total']} users")
+            out.say(f"diagnosed {state['done']}/{state['total']} users")
 
     return Progress(start, advance)
 
 
-def _live(actx: AppContext) -> Progress:
+def _live(out: Output) -> Progress:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
@@ -46,7 +47,7 @@ def _live(actx: AppContext) -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=Console(file=actx.out.stderr),
+        console=Console(file=out.stderr),
         transient=True,
     )
     holder: dict[str, Any] = {}

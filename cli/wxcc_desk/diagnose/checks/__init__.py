@@ -6,6 +6,10 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wxcc_desk.diagnose.base import Check
 
 MODULES = (
     "wxcc_desk.diagnose.checks.local",
@@ -28,3 +32,12 @@ def load_checks() -> None:
         except ModuleNotFoundError as err:
             if err.name != name:
                 raise
+
+
+def catalogue() -> list[Check]:
+    """Every check, in the order reports list the layers (file order within a layer)."""
+    from wxcc_desk.diagnose.base import REGISTRY, Layer
+
+    load_checks()
+    order = {layer: n for n, layer in enumerate(Layer)}
+    return sorted(REGISTRY.values(), key=lambda c: order[c.layer])  # stable: file order kept
