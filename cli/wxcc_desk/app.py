@@ -8,8 +8,6 @@ annotations spare it compiling each string (bench/ figure 1).
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 
 import typer
@@ -49,7 +47,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"wxcc-desk {__version__}")
+        from wxcc_desk.render.boundary import version_line
+
+        typer.echo(version_line(__version__))
         raise typer.Exit()
 
 
@@ -88,29 +88,12 @@ app.command("schema")(schema.schema)
 
 def _report(err: WxccError, actx: AppContext) -> None:
     from wxcc_desk.core.hints import name_profile
+    from wxcc_desk.render import boundary
 
     err.message = name_profile(err.message, actx.profile_ref)
     err.hint = name_profile(err.hint, actx.profile_ref)
-    out = actx.out
-    tracker = actx.tracker
-    # The error's own IDs first; else what the server sent this run (its last answers).
-    server = list(err.tracking_ids) or tracker.received[-5:]
-    if actx.json_output:
-        doc = {
-            "schema": "wxcc-desk/error/v1",
-            "ok": False,
-            "error": err.as_dict(),
-            "run_id": tracker.run_id,
-            "tracking_ids": {"sent": tracker.sent[-5:], "server": server},
-        }
-        out.data(json.dumps(doc, indent=None if actx.json_lines else 2, sort_keys=True))
-    out.say(f"error: {err.message}", "error")
-    if err.hint:
-        out.say(f"  fix: {err.hint}")
-    if not tracker.sent and not server:
-        return  # nothing reached a server: there is nothing for support to trace
-    ids = ", ".join(server) or "none from the server"
-    out.say(f"  tracking: run {tracker.run_id}; server tracking IDs: {ids}", "dim")
+    json_out, lines = actx.json_output, actx.json_lines
+    boundary.error(actx.out, err, actx.tracker, json_out=json_out, lines=lines)
 
 
 def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppContext) -> None:
@@ -140,7 +123,7 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
         # raising it: pass a non-zero one on (diagnose exits 1 when a check fails).
         if isinstance(code, int) and code:
             if code == ExitCode.INTERRUPTED:  # Typer turned a Ctrl-C into a silent Exit(130)
-                actx.out.say("interrupted (Ctrl-C)", "warn")
+                _interrupted(actx, ctrl_c=True)
             sys.exit(code)
     except Stopped as stop:  # Ctrl-C or SIGTERM in login/logout: one line (core/interrupt.py)
         _report_stop(stop, actx)
@@ -154,7 +137,7 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
         _usage(usage, argv, actx)
         sys.exit(int(ExitCode.USAGE))
     except (typer.Abort, KeyboardInterrupt):
-        actx.out.say("interrupted", "warn")
+        _interrupted(actx, ctrl_c=False)
         sys.exit(130)
     except Exception as bug:  # the one place a bug is caught: report it without a traceback
         _report_bug(bug, actx)
@@ -162,41 +145,19 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
 
 
 def _report_stop(stop: Stopped, actx: AppContext) -> None:
-    if actx.json_output and actx.json_lines and not stop.exit_code:  # `--hold --json`: an event
-        from wxcc_desk.render.document import document
+    from wxcc_desk.render import boundary
 
-        data = {"code": stop.code}
-        closed = document(
-            "event",
-            actx.tracker,
-            None,
-            compact=True,
-            kind="closed",
-            text=stop.message,
-            at=None,
-            data=data,
-        )
-        actx.out.data(closed)
-    elif actx.json_output:
-        doc = {
-            "schema": "wxcc-desk/error/v1",
-            "ok": False,
-            "error": stop.as_dict(),
-            "run_id": actx.tracker.run_id,
-            "tracking_ids": {"sent": actx.tracker.sent[-5:], "server": actx.tracker.received[-5:]},
-        }
-        actx.out.data(json.dumps(doc, indent=None if actx.json_lines else 2, sort_keys=True))
-    actx.out.say(stop.message, "warn")
+    json_out, lines = actx.json_output, actx.json_lines
+    boundary.stopped(actx.out, stop, actx.tracker, json_out=json_out, lines=lines)
+
+
+def _interrupted(actx: AppContext, *, ctrl_c: bool) -> None:
+    from wxcc_desk.render import boundary
+
+    boundary.interrupted(actx.out, ctrl_c=ctrl_c)
 
 
 def _report_bug(bug: BaseException, actx: AppContext) -> None:
-    if os.environ.get("WXCC_DESK_DEBUG"):
-        import traceback
+    from wxcc_desk.render import boundary
 
-        actx.out.say("".join(traceback.format_exception(bug)))
-    run = actx.tracker.run_id
-    actx.out.say(f"internal error: {type(bug).__name__}: {scrub(str(bug))}", "error")
-    actx.out.say(
-        f"  this is a bug in wxcc-desk {__version__}; please report it with run id {run} "
-        "(WXCC_DESK_DEBUG=1 shows the traceback)"
-    )
+    boundary.bug(actx.out, bug, __version__, actx.tracker.run_id)
