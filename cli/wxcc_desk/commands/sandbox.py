@@ -72,15 +72,16 @@ def _world(
 
 
 def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
+    from wxcc_desk.render import sandbox as render
     from wxcc_desk.sandbox.control import users_doc
     from wxcc_desk.sandbox.serve import serve_until_signal
 
     def ready(url: str) -> None:
-        actx.out.data(f"sandbox listening on {url}")
-        for user in users_doc(world):
-            roles = ",".join(user["roles"] + (["admin"] if user["admin"] else [])) or "-"
-            actx.out.data(f"{user['email']}\t{roles}\t{user['token']}")
-        actx.out.say("serving; press Ctrl-C to stop", "dim")
+        users = [
+            render.SandboxUser(u["email"], u["roles"], u["admin"], u["token"])
+            for u in users_doc(world)
+        ]
+        render.listening(actx.out, url, users)
 
     import asyncio  # here, not at the top: it costs --help ~14 ms
 
@@ -91,4 +92,4 @@ def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
             f"cannot listen on {host}:{port}: {err.strerror or err}",
             hint="pick another --port (0 chooses a free one)",
         ) from None
-    actx.out.say("sandbox stopped", "dim")
+    render.stopped(actx.out)
