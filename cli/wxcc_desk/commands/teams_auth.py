@@ -97,8 +97,8 @@ def login(
         teams_login.login(
             session,
             wait=not no_wait,
-            on_code=lambda p: actx.out.say(render_teams.code_prompt(p)),
-            on_note=lambda text: actx.out.say(text, "warn"),
+            on_code=lambda p: render_teams.prompt(actx.out, p),
+            on_note=lambda text: render_teams.note(actx.out, text),
             force_code=new_code,
         )
     )
@@ -123,20 +123,11 @@ def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
 
     Example: wxcc-desk teams-auth logout -p sandbox
     """
+    from wxcc_desk.render import teams as render_teams
     from wxcc_desk.teams import login as teams_login
     from wxcc_desk.teams import session as teams_cli
 
     actx = _actx(ctx)
     _, session = teams_cli.load(actx, profile)
     removed = teams_login.logout(session)
-    if session.store.unusable:
-        actx.out.say(
-            f"teams: nothing to remove for profile {session.target.profile}: the keyring is not "
-            f"usable ({session.store.unusable}), so no Microsoft token was stored",
-            "ok",
-        )
-        return
-    what = ", ".join(removed) if removed else "nothing was stored"
-    actx.out.say(
-        f"teams: removed the Microsoft tokens of profile {session.target.profile} ({what})", "ok"
-    )
+    render_teams.logged_out(actx.out, session.target.profile, removed, session.store.unusable)

@@ -26,6 +26,27 @@ def code_prompt(pending: PendingCode) -> str:
     )
 
 
+def prompt(out: Output, pending: PendingCode) -> None:
+    out.say(code_prompt(pending))
+
+
+def note(out: Output, text: str) -> None:
+    out.say(text, "warn")
+
+
+def logged_out(out: Output, profile: str, removed: list[str], unusable: str) -> None:
+    """`teams-auth logout`: what was removed, or why nothing could have been stored."""
+    if unusable:
+        out.say(
+            f"teams: nothing to remove for profile {profile}: the keyring is not usable "
+            f"({unusable}), so no Microsoft token was stored",
+            "ok",
+        )
+        return
+    what = ", ".join(removed) if removed else "nothing was stored"
+    out.say(f"teams: removed the Microsoft tokens of profile {profile} ({what})", "ok")
+
+
 def _now() -> float:
     import time
 
