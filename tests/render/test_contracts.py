@@ -75,12 +75,12 @@ def test_the_files_ship_as_package_data() -> None:
 
 def _kinds_in_source() -> set[str]:
     """Every document kind the package writes: `"wxcc-desk/KIND/v1"` literals and the kinds
-    passed to render.station.document()."""
+    passed to render.document.document() or document_dict()."""
     kinds: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         kinds |= set(re.findall(r"""["']wxcc-desk/([a-z][a-z-]*)/v1["']""", text))
-        kinds |= set(re.findall(r"""\bdocument\(\s*["']([a-z][a-z-]*)["']""", text))
+        kinds |= set(re.findall(r"""\bdocument(?:_dict)?\(\s*["']([a-z][a-z-]*)["']""", text))
     return kinds
 
 
