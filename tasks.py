@@ -127,6 +127,7 @@ SDIST_TESTS = (
     "tests/bench",
     "tests/test_app.py",
     "tests/test_completion.py",
+    "tests/test_packaging.py",
 )
 
 
