@@ -14,6 +14,7 @@ import typer
 
 from wxcc_desk import __version__
 from wxcc_desk.commands import (
+    auth,
     demo,
     diagnose,
     login,
@@ -81,6 +82,7 @@ app.command("logout")(logout.logout)
 app.command("diagnose")(diagnose.diagnose)
 app.add_typer(teams_auth.app, name="teams-auth")
 app.add_typer(profiles.app, name="profiles")
+app.add_typer(auth.app, name="auth")
 app.command("sandbox")(sandbox.sandbox)
 app.command("demo")(demo.demo)
 app.command("schema")(schema.schema)

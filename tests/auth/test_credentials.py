@@ -69,7 +69,7 @@ def test_nothing_found_names_the_fixes() -> None:
         resolve_tokens(profile(), ctx(), None)
     err = info.value
     assert err.exit_code == ExitCode.AUTH
-    assert f"wxcc-desk login --web -p {profile().cli_ref}" in err.hint
+    assert f"wxcc-desk auth login --web -p {profile().cli_ref}" in err.hint
     assert "--with-token" in err.hint
     assert "WXCC_ACCESS_TOKEN" in err.hint
 

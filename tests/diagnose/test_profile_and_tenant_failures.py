@@ -45,7 +45,7 @@ def test_expired_stored_token(tmp_path: Path, isolated_keyring: Any) -> None:
     token = run.check("identity.token")
     assert token["status"] == "fail"
     assert "expired" in token["summary"]
-    assert "wxcc-desk login" in token["remediation"]
+    assert "wxcc-desk auth login" in token["remediation"]
     assert "stale-token-0123456789" not in run.stdout
 
 

@@ -30,6 +30,9 @@ class TokenSet:
     expires_at: float | None = None  # epoch seconds; None = unknown
     source: TokenSource = "keyring"
     refresh_expires_at: float | None = None
+    # What the token endpoint said it granted (`scope`, RFC 6749 5.1); None when not known
+    # (a token from stdin or the environment: Webex has no public token introspection).
+    scopes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         register_secret(self.access)
@@ -61,6 +64,7 @@ class TokenSet:
                 "refresh_token": self.refresh,
                 "expires_at": self.expires_at,
                 "refresh_expires_at": self.refresh_expires_at,
+                "scopes": None if self.scopes is None else list(self.scopes),
             }
         )
 
@@ -117,8 +121,8 @@ def tokens_from_response(
     if response.status_code in (400, 401, 403):
         raise AuthError(
             f"could not {what}: the identity service refused it ({status})",
-            hint=f"sign in again with `wxcc-desk login --web -p {profile.cli_ref}`; if it keeps "
-            "failing, check oauth.client_id and WXCC_CLIENT_SECRET against the integration",
+            hint=f"sign in again with `wxcc-desk auth login --web -p {profile.cli_ref}`; if it "
+            "keeps failing, check oauth.client_id and WXCC_CLIENT_SECRET against the integration",
             code="GRANT_REFUSED",
             tracking_ids=ids,
         )
@@ -153,7 +157,15 @@ def _token_set(body: dict[str, Any], source: TokenSource, previous: TokenSet | N
         source=source,
         refresh_expires_at=_after(now, body.get("refresh_token_expires_in"))
         or (previous.refresh_expires_at if previous else None),
+        # A refresh answer without `scope` granted the same as before (RFC 6749 5.1).
+        scopes=_scopes(body.get("scope")) or (previous.scopes if previous else None),
     )
+
+
+def _scopes(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str) and value.strip():
+        return tuple(value.split())
+    return None
 
 
 def _after(now: float, seconds: object) -> float | None:

@@ -84,6 +84,23 @@ async def login_web(
 ) -> WebLogin:
     """Sign in through the browser and keep the tokens; `stored` says whether the keyring took
     them (the tokens are usable for this run either way)."""
+    tokens = await sign_in_web(
+        profile, src, browser=browser, deadline=deadline, transport=transport
+    )
+    stored = await asyncio.to_thread(store_tokens, profile, src, tokens)
+    return WebLogin(tokens, stored)
+
+
+async def sign_in_web(
+    profile: Profile,
+    src: SignIn,
+    *,
+    browser: Browser,
+    deadline: float = DEFAULT_DEADLINE,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> TokenSet:
+    """The browser sign-in alone: the tokens, not stored (`auth login --web` stores them only
+    once they are proved to be the profile user's)."""
     client_id(profile)  # fail on a missing client id before opening anything
     pkce, state = Pkce.new(), secrets.token_urlsafe(32)
     async with Loopback(profile.oauth.redirect_port, state) as loop_back:
@@ -94,7 +111,7 @@ async def login_web(
         if inspect.isawaitable(opened):
             await opened
         code = await loop_back.wait(deadline)
-    tokens = await _exchange(
+    return await _exchange(
         profile,
         src,
         code=code,
@@ -102,8 +119,6 @@ async def login_web(
         pkce=pkce,
         transport=transport,
     )
-    stored = await asyncio.to_thread(store_tokens, profile, src, tokens)
-    return WebLogin(tokens, stored)
 
 
 async def _exchange(

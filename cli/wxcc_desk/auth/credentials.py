@@ -38,11 +38,11 @@ class StoreResult:
 
 
 def _hint_login(profile: Profile) -> str:
-    # Both login forms also sign the station in, so the environment variable comes first.
+    # `auth login` stores tokens without touching the station (as `gh auth login`).
     return (
-        f"set WXCC_ACCESS_TOKEN for this run, or sign in and store tokens with "
-        f"`wxcc-desk login --web -p {profile.cli_ref}` (or pipe a token to "
-        f"`wxcc-desk login --with-token -p {profile.cli_ref}`)"
+        f"sign in and store tokens with `wxcc-desk auth login --web -p {profile.cli_ref}`, or "
+        f"pipe a token to `wxcc-desk auth login --with-token -p {profile.cli_ref}`, or set "
+        "WXCC_ACCESS_TOKEN for this run"
     )
 
 
@@ -100,6 +100,7 @@ def load_stored_tokens(profile: Profile, src: Secrets) -> TokenSet | None:
         expires_at=_number(doc.get("expires_at")),
         source="keyring",
         refresh_expires_at=_number(doc.get("refresh_expires_at")),
+        scopes=_strings(doc.get("scopes")),
     )
 
 
@@ -151,6 +152,12 @@ def _json_object(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}  # a damaged entry is the same as none: the user signs in again
     return doc if isinstance(doc, dict) else {}
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None  # not recorded (entries written before scopes were kept)
 
 
 def _number(value: object) -> float | None:

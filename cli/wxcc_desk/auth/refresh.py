@@ -195,8 +195,8 @@ class RefreshingAuth(httpx.Auth):
         if self.tokens.source == "stdin":
             return f"pipe a fresh token of {user} to `--with-token`"
         return (
-            f"sign in again with `wxcc-desk login --web -p {ref}` or pass a fresh token with "
-            f"`--with-token`; check the token belongs to {user}"
+            f"sign in again with `wxcc-desk auth login --web -p {ref}` (or pipe a fresh token "
+            f"to `wxcc-desk auth login --with-token -p {ref}`); check the token belongs to {user}"
         )
 
 

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 Json = dict[str, Any]
 SIGN_IN = (
-    "run `wxcc-desk login --web -p PROFILE`, pipe a token to `wxcc-desk login --with-token`, "
-    "or set WXCC_ACCESS_TOKEN"
+    "run `wxcc-desk auth login --web -p PROFILE`, pipe a token to `wxcc-desk auth login "
+    "--with-token -p PROFILE`, or set WXCC_ACCESS_TOKEN"
 )
 DOCS_KEY = "user_docs"  # many-user runs hand each user's record over here (popped when used)
 
