@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,6 +122,12 @@ def test_odd_yaml(tmp_path: Path) -> None:
         path = tmp_path / f"p{n}.yaml"
         path.write_text(text, encoding="utf-8")
         _load(path, {})
+
+
+def test_a_path_with_a_nul_is_one_error_line() -> None:
+    """Found by the fuzz test below (`'\x00/0'` was a ValueError, exit 70)."""
+    with pytest.raises(ConfigError, match="NUL character"):
+        load_profile("\x00/0", env={}, search_dirs=[])
 
 
 @SAFE

@@ -26,6 +26,11 @@ def read_text(path: Path, shown: str) -> str:
             f"{shown}: cannot read the profile ({err.strerror or err})",
             hint="check the path and its permissions",
         ) from None
+    except ValueError:  # a NUL in the path: no file system takes it (the OS is never asked)
+        raise ConfigError(
+            f"{shown}: a path with a NUL character cannot name a file",
+            hint="pass -p NAME or the path of a profile file",
+        ) from None
     if len(raw) > MAX_BYTES:
         raise ConfigError(
             f"{shown}: the file is {len(raw)} bytes; a profile is a short YAML file",
