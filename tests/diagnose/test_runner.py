@@ -16,7 +16,8 @@ from wxcc_desk.diagnose.base import (
     Status,
     Subject,
 )
-from wxcc_desk.diagnose.runner import CheckTracker, Runner, RunState, select
+from wxcc_desk.diagnose.runner import CheckTracker, Runner, select
+from wxcc_desk.diagnose.state import RunState
 
 CALLS: dict[str, int] = {}
 

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from wxcc_desk.diagnose.runner import RunState
+from wxcc_desk.diagnose.state import RunState
 
 if TYPE_CHECKING:
     from wxcc_desk.core.sources import RunSources

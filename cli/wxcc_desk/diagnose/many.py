@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from wxcc_desk.core.errors import WxccError
 from wxcc_desk.diagnose.base import CheckResult, Layer, Status, Subject
 from wxcc_desk.diagnose.data import DOCS_KEY, members, user_page, user_record
-from wxcc_desk.diagnose.runner import Runner, RunState
+from wxcc_desk.diagnose.runner import Runner
+from wxcc_desk.diagnose.state import RunState
 
 if TYPE_CHECKING:
     from wxcc_desk.diagnose.options import DiagnoseOptions, Progress

@@ -12,7 +12,8 @@ from wxcc_desk.core.errors import ConfigError
 from wxcc_desk.diagnose.base import Check, Subject
 from wxcc_desk.diagnose.options import DiagnoseOptions, Progress
 from wxcc_desk.diagnose.report import Report
-from wxcc_desk.diagnose.runner import CheckTracker, Runner, RunState, select
+from wxcc_desk.diagnose.runner import CheckTracker, Runner, select
+from wxcc_desk.diagnose.state import RunState
 
 if TYPE_CHECKING:
     from wxcc_desk.core.context import AppContext
