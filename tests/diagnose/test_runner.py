@@ -24,7 +24,7 @@ CALLS: dict[str, int] = {}
 
 async def _load_org(ctx: CheckContext) -> dict[str, str]:
     CALLS["org"] = CALLS.get("org", 0) + 1
-    tracker = ctx.state.extras["tracker"]
+    tracker = ctx.state.tracker
     tracker.next_id()
     await asyncio.sleep(0.01)
     return {"name": "acme"}
@@ -76,7 +76,7 @@ def _run(checks: list[Check], deadline: float = 0.3) -> dict[str, object]:
     CALLS.clear()
     tracker = CheckTracker()
     state = RunState(env={}, hosts={"api": "http://api.example.test"}, deadline_s=deadline)
-    state.extras["tracker"] = tracker
+    state.tracker = tracker
 
     async def go() -> dict[str, object]:
         runner = Runner(state, checks)

@@ -28,7 +28,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from wxcc_desk.diagnose.state import RunState
 
 T = TypeVar("T")
 NOT_APPLICABLE = "not_applicable"  # fact set by Outcome.not_applicable
@@ -116,8 +119,8 @@ class CheckContext(Protocol):
         """The environment of the run (proxy variables, CI markers)."""
 
     @property
-    def state(self) -> Any:
-        """The run's shared state (profile, tokens, client factory): see `diagnose/runner.py`."""
+    def state(self) -> RunState:
+        """The run's shared state (profile, clients, tokens, sources): `diagnose/state.py`."""
 
     async def get(self, resource: Resource[T]) -> T:
         """The resource's value, fetched once per run (or per user) and shared between checks.

@@ -1,6 +1,6 @@
 """The HTTP clients of a diagnose run, made by the one factory, `wxcc_desk.http.factory.client_for`.
 
-`state.http` carries no token (network probes, status page); `state.extras["authed"]` carries
+`state.http` carries no token (network probes, status page); `state.authed` carries
 the profile's token (identity, configuration, activities); a token bucket in its transport
 keeps the run within the tenant's rate limit.
 """
@@ -35,10 +35,10 @@ async def open_clients(
     # Both clients route through the proxies the run's environment names (http/proxy.py);
     # the token bucket paces only the token-bearing requests (what the tenant's limit counts).
     bucket = bucket_for(opts.rate_per_minute)
-    state.extras["bucket"] = bucket
+    state.bucket = bucket
     state.paused_s = bucket.paused_seconds
-    state.extras["trace"] = run.trace_line
-    state.extras.update(tls=tls, tracker=run.tracker, state_dir=run.state_dir)
+    state.trace = run.trace_line
+    state.tls, state.tracker, state.state_dir = tls, run.tracker, run.state_dir
     transport = limited_transport(routed_transport(tls.verify, run.env), bucket)
     state.http = client_for(
         state.profile, tracker=run.tracker, trace=run.trace_line, env=run.env, tls=tls
@@ -65,9 +65,9 @@ def _authed_client(run: RunSources, state: RunState, tls: TlsChoice, transport: 
     try:
         tokens = resolve_tokens(profile, run, None)
     except WxccError as err:
-        state.extras["token_error"] = err
+        state.token_error = err
         return None
-    state.extras["tokens"] = tokens
+    state.tokens = tokens
     client = client_for(
         profile,
         tracker=run.tracker,
@@ -77,5 +77,5 @@ def _authed_client(run: RunSources, state: RunState, tls: TlsChoice, transport: 
         auth=RefreshingAuth(profile, run, tokens),
         transport=transport,
     )
-    state.extras["authed"] = client
+    state.authed = client
     return client

@@ -28,14 +28,13 @@ SIGN_IN = (
     "run `wxcc-desk auth login --web -p PROFILE`, pipe a token to `wxcc-desk auth login "
     "--with-token -p PROFILE`, or set WXCC_ACCESS_TOKEN"
 )
-DOCS_KEY = "user_docs"  # many-user runs hand each user's record over here (popped when used)
 
 
 def authed(ctx: CheckContext) -> Http:
-    client: Http | None = ctx.state.extras.get("authed")
+    client = ctx.state.authed
     if client is None:
-        err = ctx.state.extras.get("token_error")
-        if isinstance(err, WxccError):
+        err = ctx.state.token_error
+        if err is not None:
             raise err
         raise AuthError("no access token", hint=SIGN_IN, code="NO_TOKEN")
     return client
@@ -135,7 +134,7 @@ async def _user(ctx: CheckContext) -> Json:
     from wxcc_desk.api.identity import find_person
 
     subject = ctx.subject
-    docs: dict[str, Json] = ctx.state.extras.get(DOCS_KEY, {})
+    docs = ctx.state.user_docs
     if subject is not None and subject.email.lower() in docs:
         return docs.pop(subject.email.lower())
     me = await ctx.get(ME)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.errors import WxccError
 from wxcc_desk.diagnose.base import CheckResult, Layer, Status, Subject
-from wxcc_desk.diagnose.data import DOCS_KEY, members, user_page, user_record
+from wxcc_desk.diagnose.data import members, user_page, user_record
 from wxcc_desk.diagnose.runner import Runner
 from wxcc_desk.diagnose.state import RunState
 
@@ -44,7 +44,6 @@ async def run_many(
     progress.start(total)
     workers = _in_flight(opts)
     queue: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=workers)
-    state.extras.setdefault(DOCS_KEY, {})
 
     failed: list[WxccError] = []
 
@@ -112,11 +111,11 @@ async def _diagnose_one(
         except WxccError as err:
             return user_id, [_unreadable(user_id, err, started)]
     email = str(doc.get("email") or user_id)
-    state.extras[DOCS_KEY][email.lower()] = doc  # USER resource pops it: no second read
+    state.user_docs[email.lower()] = doc  # USER resource pops it: no second read
     try:
         return email, await runner.run_subject(Subject(email, admin=True))
     finally:
-        state.extras[DOCS_KEY].pop(email.lower(), None)
+        state.user_docs.pop(email.lower(), None)
 
 
 def _in_flight(opts: DiagnoseOptions) -> int:

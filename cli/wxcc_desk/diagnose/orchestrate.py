@@ -71,8 +71,8 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
         raise TypeError("diagnose needs a CheckTracker on the context")
     state = _state(actx, opts, profile)
     state.profile_error = error
-    state.extras["admin_mode"] = opts.mode != "self"
-    state.extras["keystore"] = actx.keystore  # for diagnose/checks/teams.py
+    state.admin_mode = opts.mode != "self"
+    state.keystore = actx.keystore  # for diagnose/checks/teams.py
     report = Report(opts.profile, tracker.run_id, opts.mode, tool_version=__version__)
     started = time.monotonic()
     async with clients.open_clients(actx, state, opts):

@@ -30,7 +30,7 @@ def subject_spec(ctx: CheckContext, cfg: AgentConfig) -> StationSpec:
     from wxcc_desk.station.model import StationSpec, spec_from_profile
     from wxcc_desk.station.preflight import allowed_roles
 
-    own = spec_from_profile(ctx.state.profile)
+    own = spec_from_profile(ctx.state.known_profile)
     subject = ctx.subject
     if subject is None or not subject.admin:
         return own

@@ -18,7 +18,6 @@ from wxcc_desk.diagnose.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity
-    from wxcc_desk.api.tokens import TokenSet
 
 EXPIRY_WARN_S = 15 * 60
 REQUIRED_SCOPES = ("spark:people_read", "cjp:config_read", "cjp:user")
@@ -29,7 +28,7 @@ async def token_present(ctx: CheckContext) -> Outcome:
     from wxcc_desk.core.redact import mask
 
     authed(ctx)  # raises the resolver's own error (no token, keyring unusable, expired)
-    tokens: TokenSet = ctx.state.extras["tokens"]
+    tokens = ctx.state.need(ctx.state.tokens, "the tokens")
     facts: dict[str, Any] = {"source": tokens.source, "expires_at": tokens.expires_at}
     head = f"token {mask(tokens.access)} from {tokens.source}"
     if tokens.expires_at is None:
@@ -52,9 +51,9 @@ async def token_user(ctx: CheckContext) -> Outcome:
     from wxcc_desk.station.preflight import check_identity
 
     me = await ctx.get(ME)
-    if ctx.state.extras.get("admin_mode"):
+    if ctx.state.admin_mode:
         return _admin(me)
-    check_identity(spec_from_profile(ctx.state.profile), me)  # login's own rule
+    check_identity(spec_from_profile(ctx.state.known_profile), me)  # login's own rule
     return Outcome.ok(f"token belongs to {me.email} ({me.display_name})", ci_user_id=me.ci_user_id)
 
 
@@ -74,7 +73,7 @@ async def token_org(ctx: CheckContext) -> Outcome:
     from wxcc_desk.station.preflight import check_token_org
 
     me = await ctx.get(ME)
-    tokens: TokenSet = ctx.state.extras["tokens"]
+    tokens = ctx.state.need(ctx.state.tokens, "the tokens")
     check_token_org(org_from_token(tokens.access), me)
     await ctx.get(ORG)  # the org has a Contact Center tenant at this region's API
     return Outcome.ok(f"org {me.org_id} has a Contact Center tenant", org_id=me.org_id)

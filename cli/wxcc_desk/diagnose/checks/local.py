@@ -20,7 +20,7 @@ async def profile_valid(ctx: CheckContext) -> Outcome:
     err = ctx.state.profile_error
     if err is not None:
         return Outcome.fail(err.message, err.hint, error=err.code)
-    p = ctx.state.profile
+    p = ctx.state.known_profile
     where = f" ({p.path})" if p.path else ""
     return Outcome.ok(
         f"profile {p.name}{where}: {p.user} as {p.role}, API {p.api_url}",

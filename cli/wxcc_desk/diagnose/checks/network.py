@@ -56,7 +56,7 @@ def tcp_probe(target: netprobe.Target) -> Resource[float]:
 
 def tls_probe(target: netprobe.Target) -> Resource[tuple[netprobe.CertInfo, float]]:
     async def load(ctx: CheckContext) -> tuple[netprobe.CertInfo, float]:
-        context = ctx.state.profile.tls.ssl_context()
+        context = ctx.state.known_profile.tls.ssl_context()
         return await netprobe.tls_handshake(target, context, ctx.state.connect_timeout)
 
     return Resource(f"tls:{target.label}", load)
@@ -74,9 +74,10 @@ def http_probe(role: str, url: str) -> Resource[HttpProbe]:
     async def load(ctx: CheckContext) -> HttpProbe:
         import httpx
 
+        http = ctx.state.need(ctx.state.http, "the run's client")
         start = time.perf_counter()
         try:
-            resp = await ctx.state.http.client.get(url)
+            resp = await http.client.get(url)
         except httpx.HTTPError as err:
             raise NetworkError(
                 f"HTTP GET {url} failed: {type(err).__name__}: {err}",

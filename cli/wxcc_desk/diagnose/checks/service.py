@@ -11,7 +11,9 @@ async def status_page(ctx: CheckContext) -> Outcome:
     from wxcc_desk.api.status_page import fetch_banner
 
     ctx.waiting_on(ctx.state.host_of("status"), "status page")
-    banner = await fetch_banner(ctx.state.http, ctx.state.hosts["status"], ctx.state.profile.region)
+    st = ctx.state
+    http = st.need(st.http, "the run's client")
+    banner = await fetch_banner(http, st.hosts["status"], st.known_profile.region)
     if banner.error:
         return Outcome.warn(
             f"the status page could not be read: {banner.error}",

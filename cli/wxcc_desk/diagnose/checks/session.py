@@ -54,7 +54,7 @@ SESSIONS = Resource("sessions-index", _index, Scope.RUN, host_role="api")
 
 async def _live(ctx: CheckContext) -> object:
     # Admin runs read activities; a run for the profile's own user probes its session.
-    if ctx.state.extras.get("admin_mode"):
+    if ctx.state.admin_mode:
         return await ctx.get(SESSIONS)
     return await ctx.get(RELOAD)
 
@@ -129,11 +129,11 @@ async def _probe(ctx: CheckContext) -> Json | None:
     from wxcc_desk.station.model import Station
     from wxcc_desk.station.status import probe
 
-    st, p = ctx.state, ctx.state.profile
+    st, p = ctx.state, ctx.state.known_profile
     station = Station(
         name=p.name, api_url=p.api_url, identity_url=p.identity_url, status_url=p.status_url,
-        region=p.region, http=authed(ctx), tls=st.extras["tls"], tracker=st.extras["tracker"],
-        trace=st.extras["trace"], state_dir=st.extras["state_dir"],
+        region=p.region, http=authed(ctx), tls=st.need(st.tls, "the TLS choice"),
+        tracker=st.tracker, trace=st.trace, state_dir=st.need(st.state_dir, "the state folder"),
         outcome_timeout=p.timeouts.outcome, user=p.user,
     )  # fmt: skip
     # Only the user's own answer is their session (api/ownership.py): people/me is read beside
@@ -194,10 +194,11 @@ def _active_fix(ctx: CheckContext) -> str:
             "if that session is stale, sign it out from Supervisor Desktop (or the agent runs "
             "`wxcc-desk logout`); a new login with `multi_login: takeover` replaces it"
         )
-    if ctx.state.profile.multi_login == "takeover":
+    profile = ctx.state.known_profile
+    if profile.multi_login == "takeover":
         return "login will take it over (multi_login: takeover)"
     return (
-        f"run `wxcc-desk logout -p {ctx.state.profile.cli_ref}` first, or set the profile key "
+        f"run `wxcc-desk logout -p {profile.cli_ref}` first, or set the profile key "
         "`multi_login: takeover`"
     )
 

@@ -41,7 +41,7 @@ ORG_MS: Resource[tuple[OrgState, dict[str, Any]]] = Resource(
 def _target(ctx: CheckContext) -> TeamsTarget:
     from wxcc_desk.teams.model import target_of
 
-    return target_of(ctx.state.profile)
+    return target_of(ctx.state.known_profile)
 
 
 @check(
@@ -157,16 +157,17 @@ def _session(ctx: CheckContext) -> TeamsSession:
     from wxcc_desk.teams.model import make_session
     from wxcc_desk.teams.store import KeystoreVault
 
-    extras = ctx.state.extras
-    profile = ctx.state.profile
+    st = ctx.state
+    profile = st.known_profile
     tls = tls_for(profile)
-    vault = KeystoreVault(extras["keystore"], profile.name, profile.timeouts.keyring)
+    keystore = st.need(st.keystore, "the keystore")
+    vault = KeystoreVault(keystore, profile.name, profile.timeouts.keyring)
     return make_session(
         profile,
         vault,
-        state_dir=extras["state_dir"],
-        tracker=extras["tracker"],
-        trace=extras["trace"],
+        state_dir=st.need(st.state_dir, "the state folder"),
+        tracker=st.tracker,
+        trace=st.trace,
         tls=tls,
         env=ctx.env,
     )

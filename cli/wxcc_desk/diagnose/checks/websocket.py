@@ -76,12 +76,12 @@ async def ws_upgrade(ctx: CheckContext) -> Outcome:
     target = netprobe.target_of(sub.url, ctx.env)
     ctx.add_tracking(*sub.tracking_ids)
     ctx.waiting_on(target.label, "WebSocket upgrade and Welcome")
-    profile = ctx.state.profile
+    profile = ctx.state.known_profile
     from wxcc_desk.http.proxy import checked_proxy
 
     sock = NotificationSocket(
         sub.url,
-        trace=ctx.state.extras.get("trace", _no_trace),
+        trace=ctx.state.trace,
         ssl_context=_ssl(ctx),
         proxy=checked_proxy(sub.url, ctx.env) or None,
     )
@@ -96,9 +96,5 @@ async def ws_upgrade(ctx: CheckContext) -> Outcome:
 
 
 def _ssl(ctx: CheckContext) -> ssl.SSLContext:
-    context: ssl.SSLContext = ctx.state.profile.tls.ssl_context()
+    context: ssl.SSLContext = ctx.state.known_profile.tls.ssl_context()
     return context
-
-
-def _no_trace(line: str) -> None:
-    del line
