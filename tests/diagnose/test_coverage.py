@@ -226,6 +226,21 @@ def test_subscribe_or_upgrade_refused(tmp_path: Path, fault: str, failing: str, 
     assert check["remediation"]
 
 
+def test_a_failed_session_probe_leaves_no_coroutine_unawaited(broken: Any, tmp_path: Path) -> None:
+    """The session probe reads people/me beside the socket's setup; when the socket's setup
+    fails first (a token without Contact Center scopes), that read must still be awaited (it
+    was a bare coroutine, dropped unawaited: a RuntimeWarning at garbage collection)."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        run = _self(broken, tmp_path, "peopleonly@broken.example", "+14085552010")
+        gc.collect()
+    assert run.check("identity.scopes")["status"] == "fail"
+    assert not [w for w in seen if "never awaited" in str(w.message)]
+
+
 def test_user_without_a_desktop_profile(broken: Any, tmp_path: Path) -> None:
     run = _self(broken, tmp_path, "noprofile@broken.example", "+14085552011")
     user = run.check("config.user")

@@ -137,9 +137,17 @@ async def _probe(ctx: CheckContext) -> Json | None:
         outcome_timeout=p.timeouts.outcome, user=p.user,
     )  # fmt: skip
     # Only the user's own answer is their session (api/ownership.py): people/me is read beside
-    # the socket's setup, as `status` does, so the probe starts as early as before.
-    data, _reason = await probe(station, ctx.get(ME))
-    return data
+    # the socket's setup, as `status` does, so the probe starts as early as before. A task, not
+    # a bare coroutine: when the subscribe fails first, nothing is left unawaited, and the
+    # probe's error still comes first.
+    import asyncio
+
+    from wxcc_desk.api import settle
+
+    me = asyncio.ensure_future(ctx.get(ME))
+    (data, _reason), _ = await settle(probe(station, me), me)
+    session: Json | None = data
+    return session
 
 
 RELOAD: Resource[Json | None] = Resource("reload-probe", _probe, Scope.RUN, host_role="api")
