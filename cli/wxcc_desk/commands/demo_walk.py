@@ -33,7 +33,7 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
         tempfile.TemporaryDirectory() as state,
         packaged_path("sandbox") as shipped,
     ):
-        profile = load(actx, str(shipped), {"base_url": sandbox.url})
+        profile = load(actx.env, str(shipped), {"base_url": sandbox.url})
         on_event_step(
             on_event,
             f"sandbox running at {sandbox.url}; profile {profile.name}, user {profile.user}",

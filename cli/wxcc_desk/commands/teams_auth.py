@@ -4,7 +4,8 @@ Thin: each command parses its options, calls one flow in `wxcc_desk.teams` and r
 `wxcc_desk.render.teams`. Everything heavy is imported inside the functions.
 """
 
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import typer
 
@@ -18,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+T = TypeVar("T")
+
 _PROFILE = typer.Option(None, "--profile", "-p", help="Profile name or path (or WXCC_PROFILE).")
 
 
@@ -25,7 +28,7 @@ def _actx(ctx: typer.Context) -> AppContext:
     return ctx.ensure_object(AppContext)
 
 
-def _run(coro: Any) -> Any:
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     import asyncio
 
     return asyncio.run(coro)

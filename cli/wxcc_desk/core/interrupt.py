@@ -17,15 +17,19 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from wxcc_desk.core.errors import ExitCode, WxccError
 
-if TYPE_CHECKING:
-    from wxcc_desk.core.context import AppContext
-
 T = TypeVar("T")
 NOTHING_YET = "nothing was sent that changes the station"
+
+
+class Risk(Protocol):
+    """Where the station flows keep what a Ctrl-C or SIGTERM now would leave (the command's
+    `AppContext` is one)."""
+
+    at_risk: str
 
 
 class Terminated(BaseException):
@@ -51,26 +55,26 @@ class HoldStopped(StoppedBySigterm):
 
 
 @contextlib.contextmanager
-def guard(actx: AppContext, *, profile_ref: str, hold: bool = False) -> Iterator[None]:
+def guard(risk: Risk, *, profile_ref: str, hold: bool = False) -> Iterator[None]:
     """Run a station command so that Ctrl-C and SIGTERM end it with one line (module doc)."""
-    actx.at_risk = NOTHING_YET
+    risk.at_risk = NOTHING_YET
     previous = _install(_raise_terminated)
     try:
         yield
     except KeyboardInterrupt:
-        raise _stopped(Stopped, "interrupted (Ctrl-C)", actx, profile_ref) from None
+        raise _stopped(Stopped, "interrupted (Ctrl-C)", risk, profile_ref) from None
     except Terminated:
         kind = HoldStopped if hold else StoppedBySigterm
-        raise _stopped(kind, "terminated (SIGTERM)", actx, profile_ref) from None
+        raise _stopped(kind, "terminated (SIGTERM)", risk, profile_ref) from None
     finally:
         if previous is not None:
             _install(previous)
 
 
-def _stopped(kind: type[Stopped], how: str, actx: AppContext, ref: str) -> Stopped:
-    risk = actx.at_risk or NOTHING_YET
+def _stopped(kind: type[Stopped], how: str, risk: Risk, ref: str) -> Stopped:
+    left = risk.at_risk or NOTHING_YET
     where = f" -p {ref}" if ref else ""
-    return kind(f"{how}: {risk}; run `wxcc-desk status{where}` to see the station as it is")
+    return kind(f"{how}: {left}; run `wxcc-desk status{where}` to see the station as it is")
 
 
 def _raise_terminated(_signum: int, _frame: object) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wxcc_desk.diagnose.state import RunState
 
 if TYPE_CHECKING:
+    import httpx
+
     from wxcc_desk.core.sources import RunSources
     from wxcc_desk.diagnose.options import DiagnoseOptions
     from wxcc_desk.http.client import Http
@@ -52,7 +54,9 @@ async def open_clients(
             await authed.client.aclose()
 
 
-def _authed_client(run: RunSources, state: RunState, tls: TlsChoice, transport: Any) -> Http | None:
+def _authed_client(
+    run: RunSources, state: RunState, tls: TlsChoice, transport: httpx.AsyncBaseTransport
+) -> Http | None:
     """The token-bearing client (credentials' source order, refresh on 401), paced by the
     run's token bucket."""
     from wxcc_desk.auth.credentials import resolve_tokens

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wxcc_desk.core.errors import AuthError, ConfigError, WxccError
 from wxcc_desk.core.suggest import did_you_mean
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from wxcc_desk.http.client import Http
 
 Json = dict[str, Any]
+T = TypeVar("T")
 SIGN_IN = (
     "run `wxcc-desk auth login --web -p PROFILE`, pipe a token to `wxcc-desk auth login "
     "--with-token -p PROFILE`, or set WXCC_ACCESS_TOKEN"
@@ -75,7 +77,7 @@ async def _org(ctx: CheckContext) -> Json:
     }
 
 
-async def _tolerant(call: Any) -> Any:
+async def _tolerant(call: Awaitable[T]) -> T | WxccError:
     # Dial plans only matter when a Desktop Profile enables them; assemble() raises then.
     try:
         return await call

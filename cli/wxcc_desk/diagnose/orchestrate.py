@@ -6,6 +6,7 @@ The command only parses options and renders the `Report` this returns.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from wxcc_desk.core.errors import ConfigError
@@ -43,8 +44,8 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
         return None, err
 
 
-def _state(actx: AppContext, opts: DiagnoseOptions, profile: Profile | None) -> RunState:
-    state = RunState(env=actx.env, deadline_s=opts.deadline_s)
+def _state(env: Mapping[str, str], opts: DiagnoseOptions, profile: Profile | None) -> RunState:
+    state = RunState(env=env, deadline_s=opts.deadline_s)
     if profile is not None:
         state.profile = profile
         state.hosts = {
@@ -69,7 +70,7 @@ async def diagnose(actx: AppContext, opts: DiagnoseOptions, progress: Progress) 
     tracker = actx.tracker
     if not isinstance(tracker, CheckTracker):  # commands/diagnose.py sets one before the run
         raise TypeError("diagnose needs a CheckTracker on the context")
-    state = _state(actx, opts, profile)
+    state = _state(actx.env, opts, profile)
     state.profile_error = error
     state.admin_mode = opts.mode != "self"
     state.keystore = actx.keystore  # for diagnose/checks/teams.py

@@ -21,6 +21,7 @@ from wxcc_desk.core.tracking import Tracker
 from wxcc_desk.diagnose.base import (
     REGISTRY,
     Check,
+    CheckContext,
     CheckResult,
     Layer,
     Outcome,
@@ -231,7 +232,7 @@ async def _guarded(item: Check, ctx: _Ctx) -> Outcome:
     return outcome
 
 
-async def _never(ctx: Any) -> Outcome:  # pragma: no cover - placeholder Check.run
+async def _never(ctx: CheckContext) -> Outcome:  # pragma: no cover - placeholder Check.run
     raise AssertionError("not a check")
 
 

@@ -7,7 +7,6 @@ or when stderr is redirected, one plain line per 10% so logs stay readable.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from wxcc_desk.core.output import Output
 from wxcc_desk.diagnose.options import Progress
@@ -39,7 +38,7 @@ def _plain(out: Output) -> Progress:
 
 def _live(out: Output) -> Progress:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
     bar = Bar(
@@ -50,7 +49,7 @@ def _live(out: Output) -> Progress:
         console=Console(file=out.stderr),
         transient=True,
     )
-    holder: dict[str, Any] = {}
+    holder: dict[str, TaskID] = {}
 
     def start(total: int) -> None:
         bar.start()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wxcc_desk.api.tokens import TokenSet
     from wxcc_desk.auth.credentials import StationCredentials, StoreResult
     from wxcc_desk.core.context import AppContext
+    from wxcc_desk.core.sources import Secrets
     from wxcc_desk.profiles.load import Profile
     from wxcc_desk.station.login import LoginResult
     from wxcc_desk.station.status import LogoutReport, StatusReport, TokenView
@@ -46,18 +47,18 @@ class LoginOptions:
 
 
 def load(
-    actx: AppContext, name: str | None, overrides: Mapping[str, object] | None = None
+    env: Mapping[str, str], name: str | None, overrides: Mapping[str, object] | None = None
 ) -> Profile:
     from wxcc_desk.profiles.load import load_profile, profile_name
 
-    return load_profile(profile_name(name, actx.env), env=actx.env, overrides=overrides)
+    return load_profile(profile_name(name, env), env=env, overrides=overrides)
 
 
-def _auth(actx: AppContext, profile: Profile, tokens: TokenSet) -> httpx.Auth:
+def _auth(src: Secrets, profile: Profile, tokens: TokenSet) -> httpx.Auth:
     # Bearer header, plus one refresh (and keyring update) on expiry or a 401.
     from wxcc_desk.auth.refresh import RefreshingAuth
 
-    return RefreshingAuth(profile, actx, tokens)
+    return RefreshingAuth(profile, src, tokens)
 
 
 def build_station(
@@ -128,7 +129,7 @@ def run_login(
     `--hold` begins, so the caller can show it first (the hold may end in an error)."""
     from wxcc_desk.auth import credentials
 
-    profile = load(actx, opts.profile, opts.overrides)
+    profile = load(actx.env, opts.profile, opts.overrides)
     actx.profile_ref = profile.cli_ref
     recalled = credentials.recall_station(profile, actx)
     profile = credentials.with_remembered(profile, recalled.station)
@@ -210,12 +211,12 @@ async def _login(  # noqa: PLR0917 - one private step of run_login
         return await station_login.login(st, spec, hold=opts.hold, remember=remember, ready=ready)
 
 
-def _remember(actx: AppContext, profile: Profile, used: StationCredentials) -> None:
+def _remember(src: Secrets, profile: Profile, used: StationCredentials) -> None:
     """Store what the station really uses (a taken-over session may differ from the profile)."""
     from wxcc_desk.auth import credentials
     from wxcc_desk.core.errors import ConfigError
 
-    saved = credentials.remember_station(profile, actx, used)
+    saved = credentials.remember_station(profile, src, used)
     if not saved.stored:
         raise ConfigError(saved.reason or "the keyring refused the value")
 
@@ -228,7 +229,7 @@ def run_status(
     from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.station import status as station_status
 
-    profile = load(actx, name)
+    profile = load(actx.env, name)
     actx.profile_ref = profile.cli_ref
     tokens = credentials.resolve_tokens(profile, actx, stdin_token)
     st = build_station(actx, profile, tokens, on_event)
@@ -256,7 +257,7 @@ def run_logout(
     from wxcc_desk.core.interrupt import Stopped
     from wxcc_desk.station import status as station_status
 
-    profile = load(actx, name)
+    profile = load(actx.env, name)
     actx.profile_ref = profile.cli_ref
 
     def forget_all() -> list[str]:

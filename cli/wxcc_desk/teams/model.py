@@ -17,6 +17,8 @@ from wxcc_desk.http.tls import TlsChoice
 from wxcc_desk.teams.store import PendingCode, TeamsStore, Vault
 
 if TYPE_CHECKING:
+    import httpx
+
     from wxcc_desk.profiles.schema import Profile
 
 STATES = ("not_configured", "not_authenticated", "pending", "succeeded", "expired", "failed")
@@ -138,9 +140,9 @@ class TeamsSession:
     tls: TlsChoice
     profile: Profile
     env: Mapping[str, str] = field(default_factory=dict)
-    transport: Any = None  # an httpx transport, for in-process tests
+    transport: httpx.AsyncBaseTransport | None = None  # for in-process tests
 
-    def http(self, auth: Any = None) -> Http:
+    def http(self, auth: httpx.Auth | None = None) -> Http:
         """A client for the Microsoft endpoints (the one factory: TLS, https rule, timeouts)."""
         return client_for(
             self.profile,

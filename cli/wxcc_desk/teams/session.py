@@ -6,16 +6,19 @@ Imported only when a `teams-auth` command runs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wxcc_desk.core.errors import WxccError
-from wxcc_desk.core.sources import RunSources, SignIn
-from wxcc_desk.http.client import Http
 from wxcc_desk.teams.model import Connector, TeamsSession, make_session
 from wxcc_desk.teams.store import KeystoreVault
 
+if TYPE_CHECKING:
+    from wxcc_desk.core.sources import RunSources, SignIn
+    from wxcc_desk.http.client import Http
+    from wxcc_desk.profiles.schema import Profile
 
-def load(src: RunSources, profile_flag: str | None) -> tuple[Any, TeamsSession]:
+
+def load(src: RunSources, profile_flag: str | None) -> tuple[Profile, TeamsSession]:
     """The profile and a Teams session on the profile's keyring entries."""
     from wxcc_desk.http.factory import tls_for
     from wxcc_desk.profiles.load import load_profile, profile_name
@@ -34,7 +37,7 @@ def load(src: RunSources, profile_flag: str | None) -> tuple[Any, TeamsSession]:
     return profile, session
 
 
-async def connector(src: SignIn, profile: Any, session: TeamsSession) -> Connector:
+async def connector(src: SignIn, profile: Profile, session: TeamsSession) -> Connector:
     """The WxCC side, read with the profile's Webex token (the credentials module's order).
     Never fails the status: when it cannot be read the verdict is unknown and says why."""
     from wxcc_desk.teams.connector import read_connector
@@ -47,7 +50,7 @@ async def connector(src: SignIn, profile: Any, session: TeamsSession) -> Connect
         return Connector(None, detail=detail, tracking_ids=err.tracking_ids)
 
 
-def _wxcc_http(src: SignIn, profile: Any, session: TeamsSession) -> Http:
+def _wxcc_http(src: SignIn, profile: Profile, session: TeamsSession) -> Http:
     from wxcc_desk.auth import credentials
     from wxcc_desk.auth.refresh import RefreshingAuth
     from wxcc_desk.http.factory import client_for

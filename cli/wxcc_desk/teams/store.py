@@ -14,10 +14,13 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wxcc_desk.api.entra import DeviceAuthorization, TokenSet
 from wxcc_desk.core.errors import WxccError
+
+if TYPE_CHECKING:
+    from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.core.redact import register_secret
 from wxcc_desk.core.statefile import StateFile
 from wxcc_desk.http.limits import loads
@@ -48,7 +51,7 @@ class KeystoreVault:
     held in memory for this run only and `unusable` says why (backend and reason). Nothing is
     ever written to a file instead; the commands say the tokens were not stored."""
 
-    def __init__(self, keystore: Any, profile: str, timeout: float | None = None) -> None:
+    def __init__(self, keystore: Keystore, profile: str, timeout: float | None = None) -> None:
         self.keystore, self.profile, self.timeout = keystore, profile, timeout
         self.unusable = ""
         self._memory: dict[str, str] = {}
