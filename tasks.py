@@ -80,7 +80,8 @@ def test() -> None:
     lint()
     if not sys.argv[2:]:  # the whole suite: first the package as a user gets it (tasks.py smoke)
         smoke()
-    _run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+    # 4 workers: the suite mostly waits on loopback sockets and deadlines, not on the CPU
+    _run(BIN / "python", "-m", "pytest", "-q", "-n", "4", *sys.argv[2:])
 
 
 def demo() -> None:
