@@ -226,18 +226,3 @@ class CheckResult:
     @property
     def lets_dependents_run(self) -> bool:
         return self.ok or bool(self.facts.get(NOT_APPLICABLE))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "layer": str(self.layer),
-            "title": self.title,
-            "status": str(self.status),
-            "summary": self.summary,
-            "detail": self.detail,
-            "remediation": self.remediation,
-            "tracking_ids": list(self.tracking_ids),
-            "duration_ms": round(self.duration_ms, 1),
-            "facts": dict(self.facts),
-            "subject": self.subject,
-        }

@@ -15,7 +15,6 @@ from typing import Any
 
 from wxcc_desk.diagnose.base import NOT_APPLICABLE, CheckResult, Layer, Status
 
-SCHEMA = "wxcc-desk/diagnose/v1"
 _ORDER = {layer: n for n, layer in enumerate(Layer)}
 BAD = (Status.FAIL, Status.CRASHED)
 
@@ -91,34 +90,6 @@ class Report:
         if strict:
             bad += counts[Status.WARN]
         return 1 if bad else 0
-
-    def as_dict(self, strict: bool = False) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA,
-            "ok": self.exit_code(strict) == 0,
-            "exit_code": self.exit_code(strict),
-            "profile": self.profile,
-            "run_id": self.run_id,
-            "mode": self.mode,
-            "counts": {str(s): self.counts()[s] for s in Status},
-            "duration_ms": round(self.duration_ms, 1),
-            "checks": [r.as_dict() for r in self.sorted_results()],
-            "users": [
-                {
-                    "email": u.email,
-                    "counts": {str(s): u.counts[s] for s in Status},
-                    "problems": [r.as_dict() for r in u.problems],
-                }
-                for u in self.users
-            ],
-            "causes": [
-                {"check": cid, "summary": text, "count": len(who), "users": who}
-                for cid, text, who in self.causes()
-            ],
-            "tracking": self.tracking,
-            "tracking_ids": {"sent": [], "server": [], **self.tracking_ids},
-            "tool": tool_info(self.tool_version),
-        }
 
 
 def tool_info(version: str) -> dict[str, str]:

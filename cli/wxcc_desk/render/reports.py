@@ -16,11 +16,11 @@ import stat
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.etree import ElementTree as ET
 
 from wxcc_desk.diagnose.base import CheckResult, Status
-from wxcc_desk.diagnose.report import BAD, Report
+from wxcc_desk.diagnose.report import BAD, Report, tool_info
 
 MARKS = {
     Status.PASS: "ok",
@@ -90,7 +90,54 @@ def _few(emails: list[str], n: int = 3) -> str:
 
 
 def to_json(report: Report, strict: bool = False) -> str:
-    return json.dumps(report.as_dict(strict), indent=2, sort_keys=True)
+    return json.dumps(report_doc(report, strict), indent=2, sort_keys=True)
+
+
+def report_doc(report: Report, strict: bool = False) -> dict[str, Any]:
+    """`wxcc-desk/diagnose/v1`: keys stable (docs/diagnose.md and its JSON Schema)."""
+    code = report.exit_code(strict)
+    return {
+        "schema": "wxcc-desk/diagnose/v1",
+        "ok": code == 0,
+        "exit_code": code,
+        "profile": report.profile,
+        "run_id": report.run_id,
+        "mode": report.mode,
+        "counts": {str(s): report.counts()[s] for s in Status},
+        "duration_ms": round(report.duration_ms, 1),
+        "checks": [result_dict(r) for r in report.sorted_results()],
+        "users": [
+            {
+                "email": u.email,
+                "counts": {str(s): u.counts[s] for s in Status},
+                "problems": [result_dict(r) for r in u.problems],
+            }
+            for u in report.users
+        ],
+        "causes": [
+            {"check": cid, "summary": text, "count": len(who), "users": who}
+            for cid, text, who in report.causes()
+        ],
+        "tracking": report.tracking,
+        "tracking_ids": {"sent": [], "server": [], **report.tracking_ids},
+        "tool": tool_info(report.tool_version),
+    }
+
+
+def result_dict(r: CheckResult) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "layer": str(r.layer),
+        "title": r.title,
+        "status": str(r.status),
+        "summary": r.summary,
+        "detail": r.detail,
+        "remediation": r.remediation,
+        "tracking_ids": list(r.tracking_ids),
+        "duration_ms": round(r.duration_ms, 1),
+        "facts": dict(r.facts),
+        "subject": r.subject,
+    }
 
 
 # --------------------------------------------------------------------------- JUnit
