@@ -134,7 +134,4 @@ def logout(
     prof = accounts.load(profile_name(profile, actx.env), actx.env)
     actx.profile_ref = prof.cli_ref  # a fix naming a command gets `-p` (app.py)
     result = accounts.logout(prof, actx)
-    for note in result.notes:
-        actx.out.say(f"note: {note}", "warn")
-    shown = render.logout_json(result, actx.tracker) if json_out else render.logout_table(result)
-    actx.out.data(shown)
+    render.show_logout(actx.out, result, actx.tracker, json_out=json_out)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from wxcc_desk.api.tokens import TokenSet
     from wxcc_desk.auth.accounts import Account, AuthLogin, AuthLogout, AuthStatus
     from wxcc_desk.core.errors import WxccError
+    from wxcc_desk.core.output import Output
     from wxcc_desk.core.tracking import Tracker
 
 _SOURCES = {
@@ -193,3 +194,10 @@ def logout_table(result: AuthLogout) -> str:
     removed = " and ".join(result.removed) or nothing
     rows = [("profile", result.name), ("deleted", removed)]
     return _table(rows + [("note", note) for note in result.notes])
+
+
+def show_logout(out: Output, result: AuthLogout, tracker: Tracker, *, json_out: bool) -> None:
+    """Notes on stderr (a token variable still set...), then the result on stdout."""
+    for note in result.notes:
+        out.say(f"note: {note}", "warn")
+    out.data(logout_json(result, tracker) if json_out else logout_table(result))
