@@ -3,6 +3,7 @@ a real station login (the `login` command) holds a session."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,17 @@ def test_channel_relogin_answer_counts_as_logged_in(sbx: Any, tmp_path: Path) ->
     active = _alice_self(sbx, tmp_path).check("session.active")
     assert active["status"] == "warn"
     assert "already logged in on this dial number" in active["summary"]
+
+
+def test_a_fix_names_the_profile_as_given_not_its_path(sbx: Any) -> None:
+    """`-p alice` found in the config folder: the suggested logout says `-p alice`, as the
+    station commands' fixes do, not the file's path."""
+    folder = Path(os.environ["WXCC_DESK_HOME"]) / "config" / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_profile(folder, name="alice", api=sbx.url, user="alice@example.com",
+                         role="agent", number=ALICE_DN)  # fmt: skip
+    env = {"WXCC_ACCESS_TOKEN": sbx.token("alice@example.com")}
+    run = run_cli(["diagnose", "-p", "alice", "--json"], env=env)
+    active = run.check("session.active")
+    assert active["status"] == "warn", active
+    assert "`wxcc-desk logout -p alice`" in active["remediation"]

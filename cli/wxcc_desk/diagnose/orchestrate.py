@@ -39,7 +39,8 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
 
     actx.profile_ref = shlex.quote(name)
     try:
-        return load_profile(str(path), env=actx.env, search_dirs=dirs), None
+        # The name as given, not the path found: fixes then say `-p lab` as the user typed it.
+        return load_profile(name, env=actx.env, search_dirs=dirs), None
     except ConfigError as err:
         return None, err
 
