@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -108,3 +110,42 @@ def test_help_mentions_the_options(capsys: pytest.CaptureFixture[str]) -> None:
         "--allow-remote",
     ):
         assert flag in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_closed_stdout_does_not_stop_the_sandbox() -> None:
+    """`wxcc-desk sandbox | head -1`: the reader is gone before the sandbox prints; it goes on
+    serving (it once said 'cannot listen ... Broken pipe' and exited 2)."""
+    port = _free_port()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: every write to stdout fails with EPIPE
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wxcc_desk", "sandbox", "--port", str(port), "--rate-limit", "0"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(write_end)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                answer = httpx.get(f"{url}/v1/people/me", trust_env=False, timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1]
+                time.sleep(0.05)
+        assert answer.status_code == 401  # serving: a request without a token is refused
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert f"stdout was closed; still serving on {url}" in err
+    assert "cannot listen" not in err and "Traceback" not in err and "Exception ignored" not in err

@@ -81,7 +81,11 @@ def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
             render.SandboxUser(u["email"], u["roles"], u["admin"], u["token"])
             for u in users_doc(world)
         ]
-        render.listening(actx.out, url, users)
+        try:
+            render.listening(actx.out, url, users)
+        except BrokenPipeError:  # `wxcc-desk sandbox | head -1`: the reader took what it wanted
+            _stdout_gone()
+            render.stdout_closed(actx.out, url)
 
     import asyncio  # here, not at the top: it costs --help ~14 ms
 
@@ -93,3 +97,14 @@ def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
             hint="pick another --port (0 chooses a free one)",
         ) from None
     render.stopped(actx.out)
+
+
+def _stdout_gone() -> None:
+    """Point stdout at /dev/null: the lines still buffered (and Python's flush at exit) then
+    go nowhere instead of failing again, and serving goes on."""
+    import os
+    import sys
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)

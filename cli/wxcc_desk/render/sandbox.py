@@ -31,3 +31,7 @@ def listening(out: Output, url: str, users: Sequence[SandboxUser]) -> None:
 
 def stopped(out: Output) -> None:
     out.say("sandbox stopped", "dim")
+
+
+def stdout_closed(out: Output, url: str) -> None:
+    out.say(f"stdout was closed; still serving on {url}; press Ctrl-C to stop", "dim")
