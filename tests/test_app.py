@@ -32,7 +32,24 @@ def test_usage_error_with_json_is_a_json_document_with_exit_2() -> None:
 def test_usage_error_without_json_prints_nothing_on_stdout() -> None:
     code, out, err = _run(["status", "--foo"])
     assert (code, out) == (2, "")
-    assert "fix: run `wxcc-desk --help`" in err
+    assert "fix: run `wxcc-desk status --help` for usage" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["teams-auth", "status", "--nope"], "wxcc-desk teams-auth status"),
+        (["login", "--duration", "-1"], "wxcc-desk login"),
+        (["profiles", "init"], "wxcc-desk profiles init"),
+        (["frob"], "wxcc-desk"),
+    ],
+)
+def test_a_usage_error_names_the_help_of_the_command_it_was_made_in(
+    argv: list[str], command: str
+) -> None:
+    code, _, err = _run(argv)
+    assert code == 2
+    assert err.splitlines()[-1].strip() == f"fix: run `{command} --help` for usage"
 
 
 def test_bare_command_shows_the_help_without_an_error_line() -> None:

@@ -106,11 +106,18 @@ def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppConte
     _report(
         UsageError(
             scrub(problem.format_message()),
-            hint="run `wxcc-desk --help` or `wxcc-desk COMMAND --help` for usage",
+            hint=f"run `{_command_path(problem)} --help` for usage",
             code="USAGE",
         ),
         actx,
     )
+
+
+def _command_path(problem: typer.TyperException) -> str:
+    """The command the mistake was made in (`wxcc-desk teams-auth status`), else the app."""
+    ctx = getattr(problem, "ctx", None)
+    path = getattr(ctx, "command_path", "") or ""
+    return path if path.startswith("wxcc-desk") else "wxcc-desk"
 
 
 def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from wxcc_desk.core.errors import AuthError
+import pytest
+
+from wxcc_desk.core.errors import AuthError, UsageError
 from wxcc_desk.diagnose.base import (
     Check,
     CheckContext,
@@ -122,6 +124,16 @@ def test_select_pulls_prerequisites_and_rejects_unknown() -> None:
         assert "diagnose --list-checks" in getattr(err, "hint", "")
     else:
         raise AssertionError("unknown id accepted")
+
+
+def test_an_unknown_check_id_close_to_a_real_one_gets_a_suggestion() -> None:
+    reg = _registry()
+    with pytest.raises(UsageError) as err:
+        select(["e.usr"], reg)
+    assert err.value.hint.startswith("did you mean 'e.user'? ")
+    with pytest.raises(UsageError) as far:
+        select(["zzzz"], reg)
+    assert not far.value.hint.startswith("did you mean")
 
 
 def test_not_applicable_lets_dependents_run_and_prefetch_starts_early() -> None:

@@ -263,9 +263,12 @@ def select(ids: Iterable[str] = (), registry: Mapping[str, Check] | None = None)
         return list(reg.values())
     unknown = [i for i in wanted if i not in reg]
     if unknown:
+        from wxcc_desk.core.suggest import did_you_mean
+
         raise UsageError(
             f"unknown check id {', '.join(unknown)}",
-            hint="run `wxcc-desk diagnose --list-checks` for the ids",
+            hint=did_you_mean(unknown[0], reg)
+            + "run `wxcc-desk diagnose --list-checks` for the ids",
         )
     chosen: dict[str, Check] = {}
     while wanted:
