@@ -54,7 +54,8 @@ def test_a_refused_stdin_token_asks_for_a_fresh_one(
     res = run_cli(sandbox, "status", "-p", PROFILE, "--with-token", email=None)
     assert res.code == 4, res.err
     assert "from --with-token) was refused" in res.err
-    assert "fix: pipe a fresh token of sam@example.com to `--with-token`" in res.err
+    assert "fix: pipe a fresh token of sam@example.com to this command's --with-token" in res.err
+    assert f"`wxcc-desk auth login --with-token -p {PROFILE}`" in res.err  # a whole command
 
 
 def test_status_and_logout_take_a_stdin_token_and_store_nothing(

@@ -60,6 +60,7 @@ def test_with_token_on_a_failing_keyring_still_succeeds(
     )
     assert proc.returncode == 0, proc.stderr
     assert "warning: the token was not saved" in proc.stderr
+    assert "give status and logout the token again (--with-token" in proc.stderr
 
 
 def test_remember_stores_station_credentials(sandbox: SandboxHandle) -> None:
@@ -104,4 +105,5 @@ def test_environment_token_is_used_and_said_not_stored(sandbox: SandboxHandle) -
     result = run_cli(sandbox, "login", "-p", PROFILE)
     assert result.code == 0, result.err
     assert "WXCC_ACCESS_TOKEN was used for this run and not stored" in result.err
+    assert f"`wxcc-desk auth login --with-token -p {PROFILE}` stores one" in result.err
     assert Keystore().get("sandbox", "tokens") is None

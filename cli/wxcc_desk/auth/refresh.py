@@ -193,7 +193,10 @@ class RefreshingAuth(httpx.Auth):
                 f"keyring, so signing in again cannot help; check it belongs to {user}"
             )
         if self.tokens.source == "stdin":
-            return f"pipe a fresh token of {user} to `--with-token`"
+            return (
+                f"pipe a fresh token of {user} to this command's --with-token (or store one "
+                f"with `wxcc-desk auth login --with-token -p {ref}`)"
+            )
         return (
             f"sign in again with `wxcc-desk auth login --web -p {ref}` (or pipe a fresh token "
             f"to `wxcc-desk auth login --with-token -p {ref}`); check the token belongs to {user}"

@@ -162,14 +162,15 @@ def _after_login(  # noqa: PLR0917 - one private step of run_login
         saved = credentials.store_tokens(profile, actx, tokens)
         if not saved.stored:
             warnings.append(
-                f"the token was not saved ({saved.reason}); status and logout "
-                "will need WXCC_ACCESS_TOKEN"
+                f"the token was not saved ({saved.reason}); give status and logout the token "
+                "again (--with-token, or WXCC_ACCESS_TOKEN)"
             )
     elif tokens is not None and tokens.source == "env":
         # Like gh with GH_TOKEN: an environment token is the caller's to keep, never copied.
         warnings.append(
             "the token from WXCC_ACCESS_TOKEN was used for this run and not stored; "
-            "status and logout need it too (or store one with --with-token)"
+            "status and logout need it too (the variable or --with-token); where a keyring "
+            f"is available, `wxcc-desk auth login --with-token -p {profile.cli_ref}` stores one"
         )
     if opts.hold is None and result.session.sub_status == "Available":
         # The sandbox and (inferred) the service set an agent Idle when its last socket closes.
