@@ -121,7 +121,7 @@ def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    assert "hold interrupted" in out
+    assert f"hold ended by {'SIGTERM' if sig == signal.SIGTERM else 'Ctrl-C'}; closing" in out
     assert "Traceback" not in err
     (session,) = sandbox.sessions()["sessions"]
     assert session["sockets"] == 0 and session["sub_status"] == "Idle"

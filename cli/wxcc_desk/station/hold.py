@@ -36,7 +36,7 @@ async def hold_session(
     """Relay events until the duration ends (0 = until cancelled); Ctrl-C ends it cleanly.
     `recovery` is the tenant's lostConnectionRecoveryTimeout in seconds (None: the SDK's
     default); `plan` is the state to put back after an `agent-wss-disconnect`."""
-    stop_on_sigterm()  # first, so a signal sent once the step line shows is handled
+    by_sigterm = stop_on_sigterm()  # first, so a signal sent once the step line shows is handled
     st.step("holding the session (keepalives every 4 s); interrupt to stop")
     try:
         await asyncio.wait_for(_hold(st, sock, recovery, plan), duration if duration > 0 else None)
@@ -47,16 +47,25 @@ async def hold_session(
         task = asyncio.current_task()
         if task is not None:
             task.uncancel()
-        event(st, "closed", "hold interrupted; closing")
+        # the way a hold is asked to end, not a failure: the event names who asked
+        event(st, "closed", f"hold ended by {'SIGTERM' if by_sigterm else 'Ctrl-C'}; closing")
 
 
-def stop_on_sigterm() -> None:
-    """SIGTERM (a service manager stopping the hold) ends it like Ctrl-C: cleanly."""
+def stop_on_sigterm() -> list[bool]:
+    """SIGTERM (a service manager stopping the hold) ends it like Ctrl-C: cleanly. The list
+    returned becomes non-empty once SIGTERM has arrived."""
+    seen: list[bool] = []
     task = asyncio.current_task()
     if task is None:
-        return
+        return seen
+
+    def on_sigterm() -> None:
+        seen.append(True)
+        task.cancel()
+
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, threads
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, on_sigterm)
+    return seen
 
 
 async def _hold(
