@@ -125,7 +125,7 @@ def test_generated_agents_at_scale(make_sandbox, run) -> None:
             BASE + "users: [{email: a@example.com, token: abc}]\n",
             "users[0].token: must end with _PF84_",
         ),
-        (BASE + "teams2: []\n", "bad.yaml:5: teams2: unknown key"),
+        (BASE + "teams2: []\n", "bad.yaml:5: teams2: unknown key; did you mean 'teams'?"),
         (
             BASE + "multimedia_profiles: [{key: m, name: M, chat: 9}]\n",
             "bad.yaml:5: multimedia_profiles",

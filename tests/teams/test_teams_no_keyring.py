@@ -5,6 +5,8 @@ The real entry point against the sandbox over loopback; `failing_keyring` breaks
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,15 @@ def test_a_keyring_that_never_answers_is_unusable_too(
     assert result.code == 4, result.err
     doc = result.json()
     assert doc["code"] == "KEYRING_UNAVAILABLE" and "no answer within 0.2 s" in doc["reason"]
+
+
+def test_unreadable_connector_names_the_profile_in_its_fix(cli: Cli, profile: Path) -> None:
+    # no keyring and no WXCC_ACCESS_TOKEN: the connector cannot be read, and the keyring's fix
+    # (a command) is not an error of the run, so the -p rule is applied to the detail itself
+    doc = _status(cli, profile, env={"WXCC_ACCESS_TOKEN": ""})
+    connector = doc["connector"]
+    assert isinstance(connector, dict) and connector["configured"] is None
+    detail = str(connector["detail"])
+    suggested = re.findall(r"`(wxcc-desk [^`]+)`", detail)
+    assert suggested, detail
+    assert all(f"-p {shlex.quote(str(profile))}" in c for c in suggested), suggested

@@ -62,7 +62,7 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     session) and print pass/warn/fail with the fix for each problem.
 
     Nobody is logged in or out. Exit 0 when nothing fails, 1 when a check fails (or warns,
-    with --strict). Details: docs/diagnose.md.
+    with --strict). The check ids and what each needs: `wxcc-desk diagnose --list-checks`.
 
     Examples: wxcc-desk diagnose -p sandbox --junit diag.xml;
     wxcc-desk diagnose -p admin --agent alice@example.com;

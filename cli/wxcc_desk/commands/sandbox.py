@@ -16,11 +16,13 @@ DEFAULT_RATE_LIMIT = 300  # requests per minute per token, Webex's documented de
 _H = {
     "host": "Address to listen on (loopback unless --allow-remote).",
     "port": "Port to listen on; 0 picks a free port.",
-    "tenant": "Tenant YAML file (format: docs/sandbox.md); default: the shipped tenant.",
+    "tenant": "Tenant YAML file (start from --show-tenant); default: the shipped tenant.",
     "latency": "Milliseconds added to every HTTP answer.",
     "rate": "Requests per minute per token before 429 + Retry-After; 0 turns it off.",
     "fault": "Inject a fault, e.g. 'error=503,path=/v1/agents/login,rate=0.5' (repeatable).",
     "remote": "Allow a non-loopback --host (anyone who can reach it gets the tokens' power).",
+    "show_tenant": "Print the shipped tenant file (a commented example of the format) and exit.",
+    "show_faults": "Print the fault kinds and their options and exit.",
 }
 
 
@@ -35,6 +37,8 @@ def sandbox(  # noqa: PLR0917 (Typer maps parameters to options)
     ] = DEFAULT_RATE_LIMIT,
     fault: Annotated[list[str] | None, typer.Option("--fault", help=_H["fault"])] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help=_H["remote"])] = False,
+    show_tenant: Annotated[bool, typer.Option("--show-tenant", help=_H["show_tenant"])] = False,
+    show_faults: Annotated[bool, typer.Option("--show-faults", help=_H["show_faults"])] = False,
 ) -> None:
     """Serve Webex identity, WxCC config, agents, notifications (WebSocket), a status page and
     a control API on one port until Ctrl-C. Prints `sandbox listening on URL` first, then one
@@ -43,6 +47,9 @@ def sandbox(  # noqa: PLR0917 (Typer maps parameters to options)
     Example: wxcc-desk sandbox --port 8765 --fault 'ws-withhold=Welcome'
     """
     actx = ctx.ensure_object(AppContext)
+    if show_tenant or show_faults:
+        _show(actx, tenant=show_tenant)
+        return
     from wxcc_desk.sandbox.serve import is_loopback_host
 
     if not allow_remote and not is_loopback_host(host):
@@ -54,6 +61,18 @@ def sandbox(  # noqa: PLR0917 (Typer maps parameters to options)
     _serve(actx, world, host, port)
 
 
+def _show(actx: AppContext, *, tenant: bool) -> None:
+    """The formats a user needs to write a tenant file or a fault, from the installed package."""
+    if tenant:
+        from wxcc_desk.sandbox.tenant import default_tenant_text
+
+        actx.out.data(default_tenant_text())
+    else:
+        from wxcc_desk.sandbox import faults
+
+        actx.out.data(faults.__doc__ or "")
+
+
 def _world(
     tenant: Path | None, latency_ms: int, rate_limit: int | None, faults: list[str]
 ) -> "World":
@@ -63,11 +82,12 @@ def _world(
         return make_world(tenant, latency_ms=latency_ms, rate_limit=rate_limit, faults=faults)
     except TenantError as err:
         raise ConfigError(
-            str(err), hint="fix the tenant file; docs/sandbox.md has the format"
+            str(err),
+            hint="fix the tenant file; `wxcc-desk sandbox --show-tenant` prints a working one",
         ) from None
     except FaultError as err:
         raise UsageError(
-            str(err), hint="see `wxcc-desk sandbox --help` and docs/sandbox.md"
+            str(err), hint="`wxcc-desk sandbox --show-faults` lists the kinds and their options"
         ) from None
 
 

@@ -22,11 +22,13 @@ SERVICE = "wxcc-desk"
 DEFAULT_TIMEOUT = 5.0
 T = TypeVar("T")
 
+BACKENDS = (
+    "install and unlock a keyring backend (Secret Service/GNOME Keyring or KWallet on Linux; "
+    "macOS Keychain and Windows Credential Manager work out of the box); to keep secrets in a "
+    "file on purpose, install keyrings.alt and set PYTHON_KEYRING_BACKEND"
+)
 ALTERNATIVES = (
-    "pipe a token to `wxcc-desk login --with-token`, set WXCC_ACCESS_TOKEN, or install and unlock "
-    "a keyring backend (Secret Service/GNOME Keyring or KWallet on Linux; macOS Keychain and "
-    "Windows Credential Manager work out of the box); to keep secrets in a file on purpose, "
-    "install keyrings.alt and set PYTHON_KEYRING_BACKEND"
+    f"pipe a token to `wxcc-desk login --with-token`, set WXCC_ACCESS_TOKEN, or {BACKENDS}"
 )
 
 

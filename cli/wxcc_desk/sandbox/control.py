@@ -231,7 +231,8 @@ async def websocket_knobs(request: web.Request) -> web.Response:
     for key, value in body.items():
         kind = type(getattr(knobs, key, None))
         if kind not in (bool, float, str) or isinstance(value, str) != (kind is str):
-            raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; see docs/sandbox.md.")
+            names = ", ".join(f.name for f in dataclasses.fields(knobs))
+            raise ApiError(400, f"Unknown or bad WebSocket knob {key!r}; the knobs: {names}.")
         if kind is float:
             _check_seconds(key, value)
         if key == "url_base" and value and not str(value).startswith(("ws://", "wss://")):

@@ -1,6 +1,6 @@
 """Fault specs: `KIND[=VALUE][,path=GLOB][,method=M][,rate=R][,times=N][,after=N][,retry-after=S]`.
 
-Kinds (docs/sandbox.md has examples):
+Kinds (example: `--fault 'error=503,path=/v1/agents/login,rate=0.5'`):
   error=CODE           answer CODE (4xx/5xx) with the spec's error body instead of the real answer
   drop                 close the connection without answering
   latency=MS           add MS milliseconds before answering

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, TypeVar
 
 from wxcc_desk.sandbox.yamlmarks import Marked, TenantError
@@ -102,4 +103,13 @@ class Fields:
         """Refuse keys nobody read: a typo must not be silently ignored."""
         for key in self.data:
             if key not in self._seen:
-                raise self.fail(key, "unknown key (see docs/sandbox.md for the tenant format)")
+                raise self.fail(key, self._unknown(str(key)))
+
+    def _unknown(self, key: str) -> str:
+        """`unknown key`, the nearest key this mapping reads, and all it reads (`_seen` is
+        complete here: strict() runs after every read of the mapping)."""
+        close = difflib.get_close_matches(key, sorted(self._seen), n=1)
+        guess = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(sorted(self._seen)) or "none"
+        whole = "a whole file: `wxcc-desk sandbox --show-tenant`"
+        return f"unknown key{guess} (keys here: {known}; {whole})"

@@ -24,9 +24,13 @@ _DEFAULT_US = r"1[0-9]{3}[2-9][0-9]{6}([,]{1,10}[0-9]+){0,1}"
 _DEFAULT_OTHER = r"([0-9\s\-\+\(\)]{4,20})"
 
 
+def default_tenant_text() -> str:
+    """The shipped tenant file, a commented working example (`sandbox --show-tenant`)."""
+    return resources.files("wxcc_desk.sandbox").joinpath("default_tenant.yaml").read_text("utf-8")
+
+
 def default_tenant() -> m.Tenant:
-    text = resources.files("wxcc_desk.sandbox").joinpath("default_tenant.yaml").read_text("utf-8")
-    return parse_tenant(text, "default_tenant.yaml")
+    return parse_tenant(default_tenant_text(), "default_tenant.yaml")
 
 
 def load_tenant(path: str | Path) -> m.Tenant:

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 
 from wxcc_desk.api import entra
 from wxcc_desk.core.errors import ConfigError, WxccError
+from wxcc_desk.core.keystore import BACKENDS
 from wxcc_desk.http.client import Http
 from wxcc_desk.teams.flows import (
     ENV_ACCESS,
@@ -84,8 +85,7 @@ def _no_wait_needs_keyring(s: TeamsSession) -> ConfigError:
         f"`teams-auth login --no-wait` keeps the device code in the keyring for a later "
         f"`status`, and the keyring is not usable ({s.store.unusable})",
         hint=f"run `wxcc-desk teams-auth login -p {s.target.profile}` without --no-wait (it "
-        "waits for the sign-in in this run), or install and unlock a keyring backend (see "
-        "docs/credentials.md)",
+        f"waits for the sign-in in this run), or {BACKENDS}",
         code="KEYRING_UNAVAILABLE",
     )
 

@@ -46,8 +46,13 @@ async def connector(src: SignIn, profile: Profile, session: TeamsSession) -> Con
         async with _wxcc_http(src, profile, session) as http:
             return await read_connector(http, profile.identity_url, profile.api_url)
     except WxccError as err:
+        from wxcc_desk.core.hints import name_profile
+
         detail = f"not read: {err.message}" + (f" ({err.hint})" if err.hint else "")
-        return Connector(None, detail=detail, tracking_ids=err.tracking_ids)
+        # not an error of the run, so the exit boundary's `-p` rule never sees it: apply it here
+        return Connector(
+            None, detail=name_profile(detail, profile.cli_ref), tracking_ids=err.tracking_ids
+        )
 
 
 def _wxcc_http(src: SignIn, profile: Profile, session: TeamsSession) -> Http:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wxcc_desk.api.entra import DeviceAuthorization, TokenSet
 from wxcc_desk.core.errors import WxccError
+from wxcc_desk.core.keystore import BACKENDS
 
 if TYPE_CHECKING:
     from wxcc_desk.core.keystore import Keystore
@@ -82,7 +83,7 @@ class KeystoreVault:
 
 KEYRING_ALTERNATIVES = (
     "set WXCC_TEAMS_REFRESH_TOKEN (or WXCC_TEAMS_ACCESS_TOKEN, used as is) for each run, or "
-    "install and unlock a keyring backend (see docs/credentials.md)"
+    + BACKENDS
 )
 
 

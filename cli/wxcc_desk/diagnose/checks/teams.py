@@ -22,7 +22,10 @@ CONNECTOR_FIX = (
     "Teams (an Entra admin authorises it), and enable presence sync or user details in the "
     "user's Desktop Profile"
 )
-PROFILE_FIX = "add `teams.tenant` and `teams.client_id` to the profile (see docs/teams.md)"
+PROFILE_FIX = (
+    "add `teams.tenant` and `teams.client_id` to the profile (`wxcc-desk schema profile` "
+    "describes them)"
+)
 
 
 async def _org_ms(ctx: CheckContext) -> tuple[OrgState, dict[str, Any]]:
