@@ -52,3 +52,10 @@ def test_the_sdist_takes_in_what_its_tests_read() -> None:
         assert ("graft", folder) in rules
     included = {word for rule in rules if rule[0] == "include" for word in rule[1:]}
     assert {"LICENSE", "README.md", "CHANGELOG.md", "tasks.py"} <= included
+
+
+def test_project_urls_are_https_and_reach_the_installed_metadata() -> None:
+    urls = PYPROJECT["project"]["urls"]
+    assert urls and all(url.startswith("https://") for url in urls.values())
+    installed = importlib.metadata.metadata("wxcc-desk").get_all("Project-URL") or []
+    assert {f"{label}, {url}" for label, url in urls.items()} <= set(installed)
