@@ -150,6 +150,9 @@ def junit(report: Report) -> str:
     suite holds a testcase per check run for that user, classname `diagnose.<email>.<layer>`,
     so no classname/name pair repeats across users (the shape the Jenkins and GitLab JUnit
     readers take: tests/fixtures/junit.xsd).
+
+    A suite's `time` is the sum of its testcases' times, as JUnit readers add them up; checks
+    run concurrently, so it can exceed the run's wall time, which `testsuites` carries.
     """
     import socket
 
