@@ -78,6 +78,10 @@ def test_every_request_matches_the_published_specs(cli: Cli, sandbox: SandboxHan
     assert {"teamName": "", "siteId": "", "auxCodeId": "", "usesOtherDN": False}.items() <= (
         login.body.items()
     )
+    subscribes = [r.body for r in sandbox.requests if r.path == "/v1/notification/subscribe"]
+    assert len(subscribes) == 3
+    # as the SDK's config.ts sends it: keepalives go out anyway, but never asked to be enforced
+    assert all(b["isKeepAliveEnabled"] is False for b in subscribes)
 
 
 def test_table_output_and_after_login_state(cli: Cli, sandbox: SandboxHandle) -> None:

@@ -75,9 +75,13 @@ async def subscribe(
     client_type: str = CLIENT_TYPE,
 ) -> Subscription:
     """`POST /v1/notification/subscribe` with our own clientType, then vet the returned URL."""
+    # As the SDK sends it (`contact-center/src/config.ts`: isKeepAliveEnabled false), though we
+    # still send `{"keepalive":"true"}` every 4 s as its WebSocketManager does. The spec's true
+    # asks the service to drop the socket after 16 s without one; the SDK never asks for that,
+    # so neither do we. clientType is our own on purpose (see CLIENT_TYPE above).
     body = {
         "force": force,
-        "isKeepAliveEnabled": True,
+        "isKeepAliveEnabled": False,
         "clientType": client_type,
         "allowMultiLogin": allow_multi_login,
     }
