@@ -282,6 +282,33 @@ def test_show_of_a_missing_profile_suggests_the_closest_name(env: dict[str, str]
     assert "wxcc-desk profiles init zzz" in nothing_near
 
 
+def test_show_takes_the_profile_as_p_too(env: dict[str, str]) -> None:
+    """`profiles show -p NAME` as every other command takes it, and the did-you-mean's
+    `(-p NAME)` advice is a form that works here."""
+    run(env, "init", "sandbox", "--from", "sandbox")
+    positional = run(env, "show", "sandbox", "--json")
+    assert settings(run(env, "show", "-p", "sandbox", "--json")) == settings(positional)
+    assert settings(run(env, "show", "--profile", "sandbox", "--json")) == settings(positional)
+    assert settings(run(env, "show", "sandbox", "-p", "sandbox", "--json")) == settings(positional)
+    assert settings(run(env, "show", "--json", WXCC_PROFILE="sandbox")) == settings(positional)
+    hint = one_error(run(env, "show", "-p", "sandbx"), 3)
+    assert "did you mean 'sandbox'? (-p sandbox)" in hint
+    advised = hint.split("(-p ")[1].split(")")[0]
+    assert run(env, "show", "-p", advised).code == 0
+
+
+def test_show_given_two_different_profiles_is_a_usage_error(env: dict[str, str]) -> None:
+    run(env, "init", "lab", "--from", "sandbox")
+    err = one_error(run(env, "show", "lab", "-p", "other"), 2)
+    assert "two profiles" in err and "'lab'" in err and "'other'" in err
+    assert len(err.splitlines()) == 2  # one error line, one fix line
+    assert "`wxcc-desk profiles show -p lab` or `wxcc-desk profiles show -p other`" in err
+    as_json = run(env, "show", "lab", "-p", "other", "--json")
+    assert as_json.code == 2 and as_json.doc["error"]["code"] == "USAGE"
+    nothing = one_error(run(env, "show"), 3)
+    assert "no profile given" in nothing
+
+
 def test_show_of_an_invalid_profile_is_one_error_line(env: dict[str, str], folder: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "p.yaml").write_text(
@@ -310,6 +337,7 @@ def test_help_of_the_group_and_its_commands(
     assert "Example: wxcc-desk profiles list --json" in _help(env, capsys, "profiles", "list")
     show = _help(env, capsys, "profiles", "show")
     assert "Example: wxcc-desk profiles show agent7 --team Sales --json" in show
+    assert "-p, --profile" in show and "[NAME]" in show
 
 
 def test_a_failing_command_suggests_commands_with_its_profile(

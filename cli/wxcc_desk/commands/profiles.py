@@ -84,9 +84,14 @@ def list_(
 
 
 @app.command("show")
-def show(
+def show(  # noqa: PLR0917 (Typer maps parameters to options)
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Profile name or path, as for -p."),
+    name: str | None = typer.Argument(
+        None, metavar="[NAME]", help="Profile name or path, as for -p.", show_default=False
+    ),
+    profile: str | None = typer.Option(
+        None, "--profile", "-p", help="The same as NAME (or WXCC_PROFILE); give one of them."
+    ),
     team: str | None = typer.Option(None, "--team", help="As login's --team."),
     dial_number: str | None = typer.Option(None, "--dial-number", help="As login's."),
     as_json: bool = typer.Option(
@@ -95,11 +100,12 @@ def show(
 ) -> None:
     """Show every setting in effect for `-p NAME` and where it came from: default, the file
     and line, a WXCC_* environment variable, or a flag (--team, --dial-number, as login would
-    take them). Profiles hold no secrets; a token-like value is masked anyway. A set WXCC_*
-    variable that wxcc-desk does not read (a typo) gets a note with the closest one. Exit 3
-    when the profile is not found (with the closest name) or invalid.
+    take them). The profile is NAME or -p NAME, as for login (else WXCC_PROFILE); two
+    different ones are exit 2. Profiles hold no secrets; a token-like value is masked anyway.
+    A set WXCC_* variable that wxcc-desk does not read (a typo) gets a note with the closest
+    one. Exit 3 when the profile is not found (with the closest name) or invalid.
 
-    Example: wxcc-desk profiles show agent7 --team Sales --json
+    Example: wxcc-desk profiles show agent7 --team Sales --json (or -p agent7)
     """
     from wxcc_desk.profiles.load import load_profile
     from wxcc_desk.profiles.settings import effective_settings, unknown_variables
@@ -108,12 +114,29 @@ def show(
     actx = _actx(ctx)
     actx.json_output = as_json
     overrides = {"team": team, "telephony.number": dial_number}
-    profile = load_profile(name, env=actx.env, overrides=overrides)
-    settings = effective_settings(profile, _FLAGS)
+    loaded = load_profile(_one_profile(name, profile, actx), env=actx.env, overrides=overrides)
+    settings = effective_settings(loaded, _FLAGS)
     unknown = unknown_variables(actx.env)
     for line in render.unknown_lines(unknown):
         actx.out.say(line, "warn")
     if as_json:
-        actx.out.data(render.show_json(profile, settings, actx.tracker, unknown))
+        actx.out.data(render.show_json(loaded, settings, actx.tracker, unknown))
     else:
-        actx.out.data(render.show_table(profile, settings))
+        actx.out.data(render.show_table(loaded, settings))
+
+
+def _one_profile(name: str | None, flag: str | None, actx: AppContext) -> str:
+    """NAME or -p NAME (the same one twice is fine), else WXCC_PROFILE."""
+    from wxcc_desk.profiles.load import profile_name
+
+    if name is not None and flag is not None and name != flag:
+        import shlex
+
+        from wxcc_desk.core.errors import UsageError
+
+        raise UsageError(
+            f"profiles show was given two profiles: {name!r} (NAME) and {flag!r} (-p)",
+            hint=f"give one: `wxcc-desk profiles show -p {shlex.quote(name)}` or "
+            f"`wxcc-desk profiles show -p {shlex.quote(flag)}`",
+        )
+    return profile_name(name or flag, actx.env)
