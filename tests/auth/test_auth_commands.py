@@ -356,3 +356,18 @@ def test_logout_with_an_unusable_keyring_is_exit_3(
     res = run_cli(sandbox, "auth", "logout", "-p", PROFILE, "--json", email=None)
     assert res.code == 3, res.err
     assert res.doc["error"]["code"] == "KEYRING_UNAVAILABLE"
+
+
+def test_status_fixes_name_each_profile_as_given(
+    sandbox: SandboxHandle, folder: Path, failing_keyring: None
+) -> None:
+    """Each row's fix is a command to paste: `-p` with that row's profile, a path as given."""
+    write_profile(folder, "sam", api=sandbox.url)
+    write_profile(Path.cwd(), "here", api=sandbox.url)
+    every = invoke(["auth", "status", "--json"], _env(sandbox))
+    assert every.code == 4, every.err
+    (row,) = every.doc["profiles"]
+    assert "`wxcc-desk login -p sam --with-token`" in row["problem"]["hint"]
+    one = invoke(["auth", "status", "-p", "./here.yaml"], _env(sandbox))
+    assert one.code == 4, one.err
+    assert "`wxcc-desk login -p ./here.yaml --with-token`" in one.out

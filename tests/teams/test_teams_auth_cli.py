@@ -37,7 +37,8 @@ def test_not_authenticated_then_login_succeeds(
     result = _status(cli, profile)
     assert result.code == 4
     assert result.json()["state"] == "not_authenticated"
-    assert "teams-auth login -p teams" in result.json()["hint"]
+    # the profile as -p was given (a path): `-p teams` would look for a profile named teams
+    assert f"teams-auth login -p {profile}`" in result.json()["hint"]
 
     ms.auto("approve", after=2)
     login = cli("teams-auth", "login", "-p", str(profile), "--json")
@@ -330,7 +331,7 @@ def test_login_with_an_env_access_token_is_refused_before_any_code(
             "WXCC_TEAMS_ACCESS_TOKEN",
             [
                 "WXCC_TEAMS_ACCESS_TOKEN holds a token Microsoft refused",
-                "teams-auth login -p teams`",
+                "teams-auth login -p {profile}`",
             ],
         ),
         (
@@ -347,7 +348,7 @@ def test_a_refused_env_token_says_to_replace_it_not_to_sign_in_again(
 ) -> None:
     res = cli("teams-auth", "status", "-p", str(profile), NO_CONN, env={variable: "refused-1"})
     assert res.code == 4, res.err
-    assert all(words in res.err for words in said), res.err
+    assert all(words.format(profile=profile) in res.err for words in said), res.err
     assert "-p PROFILE" not in res.err
 
 

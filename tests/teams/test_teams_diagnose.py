@@ -35,7 +35,7 @@ def test_not_signed_in_warns_with_the_login_command(cli: Cli, ms: MsSandbox, pro
     assert code == 0, results  # a Teams sign-in never blocks a station login
     auth = results["teams.auth"]
     assert auth["status"] == "warn" and "not_authenticated" in auth["summary"]
-    assert "teams-auth login -p teams" in auth["remediation"]
+    assert f"teams-auth login -p {profile}`" in auth["remediation"]  # as -p was given
     assert "Collaboration tools - Microsoft Teams with Retry" in auth["remediation"]
     assert "station login is not affected" in auth["remediation"]
     assert results["teams.graph"]["status"] == "pass"

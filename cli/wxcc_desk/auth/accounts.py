@@ -225,6 +225,11 @@ def _account(
     problem: WxccError | None = None,
     notes: tuple[str, ...] = (),
 ) -> Account:
+    if problem is not None:  # a row's fix is pasted as it stands: its commands get `-p REF`
+        from wxcc_desk.core.hints import name_profile
+
+        problem.message = name_profile(problem.message, profile.cli_ref)
+        problem.hint = name_profile(problem.hint, profile.cli_ref)
     return Account(
         profile.name, profile.cli_ref, profile.user, state, tokens, identity, problem, notes
     )

@@ -73,7 +73,9 @@ def guard(risk: Risk, *, profile_ref: str, hold: bool = False) -> Iterator[None]
 
 def _stopped(kind: type[Stopped], how: str, risk: Risk, ref: str) -> Stopped:
     left = risk.at_risk or NOTHING_YET
-    where = f" -p {ref}" if ref else ""
+    import shlex
+
+    where = f" -p {shlex.quote(ref)}" if ref else ""  # `ref` is -p as given: paste-safe here
     return kind(f"{how}: {left}; run `wxcc-desk status{where}` to see the station as it is")
 
 

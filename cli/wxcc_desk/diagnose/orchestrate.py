@@ -32,7 +32,7 @@ def load_for_diagnose(actx: AppContext, name: str) -> tuple[Profile | None, Conf
     path = find_profile(name, dirs)
     if not path.is_file():
         raise ConfigError(
-            f"profile file {path} not found",
+            f"profile file {name} not found",  # as given: `./nope`, not `nope`
             hint="check the path, or pass -p NAME with a name `wxcc-desk profiles list` shows",
         )
     import shlex

@@ -26,8 +26,9 @@ Checked = dict[str, tuple[object, Origin]]
 
 
 class _Reader:
-    def __init__(self, checked: Checked, shown: str, name: str) -> None:
-        self.checked, self.shown, self.name = checked, shown, name
+    def __init__(self, checked: Checked, shown: str, ref: str) -> None:
+        # `ref`: the profile as `-p` takes it, shell-quoted, for the commands hints name
+        self.checked, self.shown, self.ref = checked, shown, ref
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.checked.get(key, (None, None))[0]
@@ -41,9 +42,9 @@ class _Reader:
         return ConfigError(f"{self.shown}: key '{key}' is missing", hint=hint)
 
 
-def build(name: str, path: Path, checked: Checked, shown: str) -> Profile:
+def build(name: str, path: Path, checked: Checked, shown: str, ref: str) -> Profile:
     """The Profile; `checked` maps dotted keys to (typed value, origin)."""
-    r = _Reader(checked, shown, name)
+    r = _Reader(checked, shown, ref)
     region = r.get("region")
     api_url = r.get("api_url") or (region_api_url(region) if region else None)
     if api_url is None:
@@ -100,7 +101,7 @@ def _team(r: _Reader, role: str) -> str | None:
             f"{r.origin('role')}: key 'team' is missing; role '{role}' signs in as an agent, "
             "which needs a team",
             hint=f"add `team: TEAM NAME OR ID` to the profile, or set WXCC_TEAM or --team "
-            f"(`wxcc-desk diagnose -p {r.name}` lists your teams)",
+            f"(`wxcc-desk diagnose -p {r.ref}` lists your teams)",
         )
     return team
 

@@ -31,7 +31,7 @@ class Origin:
 
     label: str  # "profiles/x.yaml:4", "environment variable WXCC_TEAM", "command-line option"
     key: str  # dotted key: "telephony.number"
-    profile: str  # the profile name, for hints that name a command
+    profile: str  # the profile as `-p` takes it (shell-quoted), for hints that name a command
 
     def example(self, value: str) -> str:
         """The fix, said where the value came from: a file key, a variable or a flag."""

@@ -14,7 +14,7 @@ from wxcc_desk.core.errors import ConfigError
 from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.profiles.build import build
 from wxcc_desk.profiles.fields import Origin, checkers, show
-from wxcc_desk.profiles.folders import NAME_RE, default_search_dirs, find_profile
+from wxcc_desk.profiles.folders import NAME_RE, default_search_dirs, find_profile, looks_like_path
 from wxcc_desk.profiles.schema import (
     DEFAULT_SCOPES,
     REGIONS,
@@ -102,15 +102,20 @@ def load_profile(
 ) -> Profile:
     """Load and validate a profile. `overrides` are flag values by dotted key (`team`,
     `telephony.number`, `base_url`...); None values are ignored."""
+    import shlex
+
     dirs = default_search_dirs(env) if search_dirs is None else search_dirs
     path = find_profile(name_or_path, dirs)
     name = _name_of(path)
-    shown = _display(path)
+    # A path is named as it was given (`./nope`, not `nope`, which -p would take for a name),
+    # and the commands fixes suggest take `-p` as given too (`Profile.cli_ref`).
+    shown = name_or_path if looks_like_path(name_or_path) else _display(path)
+    ref = shlex.quote(name_or_path)
     data, lines = parse(read_text(path, shown), shown)
-    values = _FileReader(lines, shown, name).values(data)
-    _layer(values, _env_values(env, name))
-    _layer(values, _flag_values(overrides or {}, name))
-    profile = build(name, path, _checked(values, path.parent), shown)
+    values = _FileReader(lines, shown, ref).values(data)
+    _layer(values, _env_values(env, ref))
+    _layer(values, _flag_values(overrides or {}, ref))
+    profile = build(name, path, _checked(values, path.parent), shown, ref)
     return dataclasses.replace(profile, ref=name_or_path)
 
 
@@ -134,14 +139,15 @@ def _display(path: Path) -> str:
 class _FileReader:
     """Flattens the file's mapping into dotted keys, each with the line it was written on."""
 
-    def __init__(self, lines: dict[KeyPath, int], shown: str, name: str) -> None:
-        self.lines, self.shown, self.name = lines, shown, name
+    def __init__(self, lines: dict[KeyPath, int], shown: str, ref: str) -> None:
+        # `ref`: the profile as `-p` takes it, shell-quoted, for the commands hints name
+        self.lines, self.shown, self.ref = lines, shown, ref
         self.known = checkers(None)
 
     def origin(self, path: KeyPath) -> Origin:
         line = self.lines.get(path) or self.lines.get(path[:1])
         label = f"{self.shown}:{line}" if line else self.shown
-        return Origin(label, ".".join(path), self.name)
+        return Origin(label, ".".join(path), self.ref)
 
     def values(self, data: object) -> Values:
         if data is None:
@@ -193,7 +199,7 @@ class _FileReader:
             if any(word in str(key).lower() for word in _SECRET_WORDS):
                 raise self.origin(path).fail(
                     "looks like a secret, and profiles must not hold secrets",
-                    hint=f"delete that line; use `wxcc-desk login --web -p {self.name}` "
+                    hint=f"delete that line; use `wxcc-desk login --web -p {self.ref}` "
                     "(keyring), --with-token, WXCC_ACCESS_TOKEN, or WXCC_CLIENT_SECRET for a "
                     "client secret",
                 )
@@ -209,23 +215,23 @@ def _unknown(origin: Origin, allowed: Sequence[str]) -> ConfigError:
     )
 
 
-def _env_values(env: Mapping[str, str], name: str) -> Values:
+def _env_values(env: Mapping[str, str], ref: str) -> Values:
     values: Values = {}
     for variable, key in ENV_KEYS.items():
         raw = env.get(variable, "").strip()
         if raw:
-            values[key] = (raw, Origin(f"environment variable {variable}", key, name))
+            values[key] = (raw, Origin(f"environment variable {variable}", key, ref))
     return values
 
 
-def _flag_values(overrides: Mapping[str, object], name: str) -> Values:
+def _flag_values(overrides: Mapping[str, object], ref: str) -> Values:
     known = checkers(None)
     values: Values = {}
     for key, value in overrides.items():
         if key != "base_url" and key not in known:
             raise ValueError(f"unknown profile override key {key!r}")  # a bug in the caller
         if value is not None:
-            values[key] = (value, Origin("command-line option", key, name))
+            values[key] = (value, Origin("command-line option", key, ref))
     return values
 
 

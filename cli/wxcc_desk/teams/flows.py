@@ -118,7 +118,7 @@ async def complete_pending(
             f"waiting for someone to enter code {pending.user_code} at "
             f"{pending.verification_uri} (until {iso(pending.expires_at)})",
             f"open {pending.verification_uri}, enter {pending.user_code} and sign in, then run "
-            f"`wxcc-desk teams-auth status -p {s.target.profile}` again",
+            f"`wxcc-desk teams-auth status -p {s.profile.cli_ref}` again",
         )
     s.store.clear_pending()
     err = poll_failure(s, result)
@@ -192,7 +192,7 @@ async def probe_tokens(s: TeamsSession, st: TeamsStatus) -> TeamsStatus:
             "not_authenticated",
             f"no usable keyring to hold the Microsoft tokens ({s.store.unusable})",
             f"{KEYRING_ALTERNATIVES}; without either, `wxcc-desk teams-auth login -p "
-            f"{s.target.profile}` signs in for that one run",
+            f"{s.profile.cli_ref}` signs in for that one run",
             code="KEYRING_UNAVAILABLE",
         )
     if not source:
@@ -261,7 +261,7 @@ def _probe_failed(
         err = AuthError(
             err.message,
             hint=f"{ENV_ACCESS} holds a token Microsoft refused: replace it with a valid one, "
-            f"or unset it and run `wxcc-desk teams-auth login -p {s.target.profile}`",
+            f"or unset it and run `wxcc-desk teams-auth login -p {s.profile.cli_ref}`",
             code=err.code,
             tracking_ids=err.tracking_ids,
         )

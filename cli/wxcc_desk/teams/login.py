@@ -55,7 +55,7 @@ async def login(
             f"{ENV_ACCESS} is set, and it is used as is ahead of any sign-in: `teams-auth login` "
             "would change nothing",
             hint=f"unset {ENV_ACCESS} to sign in and use the stored tokens, or replace it with a "
-            f"valid token and run `wxcc-desk teams-auth status -p {s.target.profile}`",
+            f"valid token and run `wxcc-desk teams-auth status -p {s.profile.cli_ref}`",
             code="ENV_TOKEN_SET",
         )
     if not force_code and await _renew(s, on_note):
@@ -71,7 +71,7 @@ async def login(
         return st.finish(
             "pending",
             f"code {pending.user_code} waits for a sign-in",
-            f"run `wxcc-desk teams-auth status -p {s.target.profile}` after signing in",
+            f"run `wxcc-desk teams-auth status -p {s.profile.cli_ref}` after signing in",
         )
     tokens = await poll_until_done(s, pending, sleep)
     s.store.clear_pending()
@@ -84,7 +84,7 @@ def _no_wait_needs_keyring(s: TeamsSession) -> ConfigError:
     return ConfigError(
         f"`teams-auth login --no-wait` keeps the device code in the keyring for a later "
         f"`status`, and the keyring is not usable ({s.store.unusable})",
-        hint=f"run `wxcc-desk teams-auth login -p {s.target.profile}` without --no-wait (it "
+        hint=f"run `wxcc-desk teams-auth login -p {s.profile.cli_ref}` without --no-wait (it "
         f"waits for the sign-in in this run), or {BACKENDS}",
         code="KEYRING_UNAVAILABLE",
     )

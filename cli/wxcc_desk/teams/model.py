@@ -156,7 +156,7 @@ class TeamsSession:
         )
 
     def login_hint(self) -> str:
-        return f"run `wxcc-desk teams-auth login -p {self.target.profile}`"
+        return f"run `wxcc-desk teams-auth login -p {self.profile.cli_ref}`"
 
 
 def target_of(profile: Profile) -> TeamsTarget:
