@@ -222,11 +222,30 @@ def test_a_huge_error_description_is_cut() -> None:
     assert f"({5 * hostile.MIB - 300} more characters)" in info.value.message
 
 
+def _tls_line(err: str) -> str:
+    (line,) = [line for line in err.splitlines() if line.startswith("TLS: ")]
+    return line
+
+
 def test_verbose_names_plain_http_only_for_http() -> None:
+    """-v's TLS line: what verifies certificates for https; for plain http, plainly no TLS (a CA
+    bundle verifies nothing there)."""
     env = {"WXCC_BASE_URL": "https://localhost:9", "WXCC_ACCESS_TOKEN": "tok_us1_" + "a" * 36}
     _code, _out, err = _cli("-v", "status", "-p", PROFILE, env=env)
-    assert "TLS: verifying" in err and "plain http" not in err
+    assert _tls_line(err).startswith("TLS: verifying") and "plain http" not in err
     with hostile.serve(hostile.body(b"{}")) as srv:
         env["WXCC_BASE_URL"] = srv.url
         _code, _out, err = _cli("-v", "status", "-p", PROFILE, env=env)
-    assert "(plain http on loopback)" in err
+        plain = _tls_line(err)
+        assert plain == (
+            "TLS: none: plain http on loopback (api_url, identity_url, status_url), so no "
+            "certificate is verified"
+        ), plain
+        # identity on https, the rest on loopback: each said for what it is
+        env["WXCC_IDENTITY_URL"] = "https://localhost:9"
+        _code, _out, err = _cli("-v", "status", "-p", PROFILE, env=env)
+    mixed = _tls_line(err)
+    assert mixed.startswith("TLS: verifying with ") and " for identity_url; " in mixed, mixed
+    assert mixed.endswith(
+        "; none: plain http on loopback (api_url, status_url), so no certificate is verified"
+    ), mixed

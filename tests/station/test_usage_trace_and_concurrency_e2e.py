@@ -32,10 +32,16 @@ def test_usage_errors(sandbox: SandboxHandle) -> None:
 def test_verbose_trace_shows_tls_choice_and_exchanges(sandbox: SandboxHandle) -> None:
     res = run_cli(sandbox, "-v", "status", "-p", PROFILE)
     assert res.code == 6
-    assert "TLS: verifying with" in res.err
+    assert "TLS: none: plain http on loopback" in res.err  # the sandbox: no TLS to describe
+    assert "TLS: verifying" not in res.err and "CA bundle" not in res.err
     assert "http: POST http://127.0.0.1" in res.err and "TrackingId=WXCCDESK_" in res.err
     assert "ws: Welcome" in res.err
     assert "Authorization" not in res.err
+    frames = [line for line in res.err.splitlines() if line.startswith("ws: <- ")]
+    # The Welcome frame carries no trackingId: none is printed rather than an empty one.
+    assert "ws: <- Welcome" in frames, frames
+    assert not [f for f in frames if f.endswith("trackingId=")], frames
+    assert any("trackingId=notifs_" in f for f in frames), frames
 
 
 def test_every_outcome_withheld_is_bounded(make_sandbox: MakeSandbox) -> None:

@@ -328,7 +328,7 @@ class NotificationSocket:
                 self.last_inbound = time.monotonic()
                 env = parse_frame(message) if len(message) <= MAX_FRAME_BYTES else _dropped(message)
                 if env is not None:
-                    self._trace(f"ws: <- {env.type}/{env.kind} trackingId={env.tracking_id}")
+                    self._trace(_frame_line(env))
                     await self._push(env)
         except ConnectionClosed as closed:
             frame = closed.rcvd
@@ -487,3 +487,10 @@ def _connect_error(err: BaseException) -> WxccError:
         hint="check that the network or proxy allows WebSockets (wss, port 443) to the service",
         code="WEBSOCKET_CONNECT",
     )
+
+
+def _frame_line(env: Envelope) -> str:
+    """`ws: <- TYPE/KIND trackingId=ID` (`TYPE` alone when the payload has no kind of its own);
+    a frame without a trackingId (the Welcome) gets none rather than an empty one."""
+    name = env.type if env.kind == env.type else f"{env.type}/{env.kind}"
+    return f"ws: <- {name}" + (f" trackingId={env.tracking_id}" if env.tracking_id else "")

@@ -33,6 +33,23 @@ def tls_for(profile: Profile) -> TlsChoice:
     return choose_tls(tls.trust, tls.ca_bundle, profile.sources.get("tls.ca_bundle", ""))
 
 
+def tls_line(profile: Profile, tls: TlsChoice, keys: Iterable[str] = WXCC_URLS) -> str:
+    """`-v`'s line on TLS for the profile's URLs under `keys`: what verifies certificates for
+    the https ones, and, for plain http (loopback only), plainly that there is no TLS and so
+    nothing to verify."""
+    from urllib.parse import urlsplit
+
+    keys = tuple(keys)
+    plain = [k for k in keys if urlsplit(profile_url(profile, k)).scheme.lower() == "http"]
+    if not plain:
+        return tls.description
+    none = f"none: plain http on loopback ({', '.join(plain)}), so no certificate is verified"
+    secure = [k for k in keys if k not in plain]
+    if not secure:
+        return f"TLS: {none}"
+    return f"{tls.description} for {', '.join(secure)}; {none}"
+
+
 def profile_url(profile: Profile, key: str) -> str:
     """The URL a dotted profile key names (`api_url`, `teams.graph_url`)."""
     if key.startswith("teams."):

@@ -12,12 +12,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
 
 from wxcc_desk.api.identity import org_from_token
 from wxcc_desk.core import interrupt
 from wxcc_desk.core.redact import mask
-from wxcc_desk.http.factory import WXCC_URLS, check_urls, client_for, tls_for
+from wxcc_desk.http.factory import WXCC_URLS, check_urls, client_for, tls_for, tls_line
 from wxcc_desk.station.liveness import HoldTimings
 from wxcc_desk.station.model import EventSink, Station, spec_from_profile
 
@@ -71,8 +70,7 @@ def build_station(
 ) -> Station:
     check_urls(profile, WXCC_URLS)
     tls = tls_for(profile)
-    plain_http = urlsplit(profile.api_url).scheme == "http"  # allowed on loopback only
-    actx.trace_line(tls.description + (" (plain http on loopback)" if plain_http else ""))
+    actx.trace_line(tls_line(profile, tls))
     http = client_for(
         profile,
         tracker=actx.tracker,
