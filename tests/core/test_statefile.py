@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wxcc_desk.core.errors import ConfigError
-from wxcc_desk.core.statefile import StateFile, StateLockedError, session_file
+from wxcc_desk.core.statefile import StateFile, StateLockedError, folder_fix, session_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,3 +156,60 @@ def test_written_json_is_plain_and_sorted(tmp_path: Path) -> None:
     store = StateFile(tmp_path / "s.json")
     store.write({"b": 1, "a": 2})
     assert json.loads(store.path.read_text()) == {"a": 2, "b": 1}
+
+
+# --------------------------------------------------------------------------- unwritable folder
+
+
+@pytest.mark.parametrize("platform", ["linux", "freebsd14"])
+def test_the_fix_of_an_unwritable_state_folder_moves_only_the_state(platform: str) -> None:
+    """Not WXCC_DESK_HOME, which moves the config folder (the profiles) too."""
+    folder = Path("/srv/state/wxcc-desk/sessions")
+    fix = folder_fix(folder, {}, platform)
+    assert fix.startswith(f"make {folder} a folder you can write to"), fix
+    assert "set XDG_STATE_HOME to a writable folder" in fix and "profiles stay" in fix
+    assert "WXCC_DESK_HOME" not in fix
+
+
+@pytest.mark.parametrize(
+    ("env", "platform"),
+    [({"WXCC_DESK_HOME": "/h"}, "linux"), ({}, "darwin"), ({}, "win32")],
+    ids=["WXCC_DESK_HOME set", "macOS", "Windows"],
+)
+def test_where_xdg_state_home_moves_nothing_it_is_not_suggested(
+    env: dict[str, str], platform: str
+) -> None:
+    folder = Path("/h/state/sessions")
+    fix = folder_fix(folder, env, platform)
+    assert fix.startswith(f"make {folder} a folder you can write to"), fix
+    assert "XDG_STATE_HOME" not in fix and "set WXCC_DESK_HOME" not in fix
+
+
+def test_a_folder_that_cannot_be_made_names_what_is_in_the_way(tmp_path: Path) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(ConfigError) as info:
+        StateFile(blocker / "wxcc-desk" / "sessions" / "p.json").check_writable()
+    err = info.value
+    assert f"cannot create the state folder {blocker / 'wxcc-desk' / 'sessions'}" in err.message
+    assert err.hint.startswith(f"make {blocker} a folder you can write to"), err.hint
+    assert "set WXCC_DESK_HOME" not in err.hint
+
+
+def test_a_folder_that_takes_no_file_is_named_in_the_fix(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    sessions.write_text("a file where the folder should be")
+    with pytest.raises(ConfigError) as info:
+        StateFile(sessions / "p.json").check_writable()
+    assert info.value.code == "STATE_NOT_WRITABLE"
+    assert info.value.hint.startswith(f"make {sessions} a folder you can write to")
+    assert "set WXCC_DESK_HOME" not in info.value.hint
+
+
+def test_a_record_under_a_file_is_not_told_to_delete_the_record(tmp_path: Path) -> None:
+    """`sessions` a file: deleting `sessions/p.json` is no fix; making `sessions` a folder is."""
+    sessions = tmp_path / "sessions"
+    sessions.write_text("x")
+    with pytest.raises(ConfigError) as info:
+        StateFile(sessions / "p.json").read()
+    assert info.value.hint.startswith(f"make {sessions} a folder you can write to")

@@ -30,10 +30,33 @@ def test_an_unusable_state_folder_fails_before_anything_is_sent(
     res = run_cli(sandbox, "login", "-p", PROFILE)
     assert res.code == 3, res.err
     assert "cannot write the state folder" in res.err and "nothing was sent" in res.err
+    # the fix moves nothing but the state: not WXCC_DESK_HOME, which moves the profiles too
+    sessions = isolated_home / "state" / "sessions"
+    assert f"  fix: make {sessions} a folder you can write to" in res.err, res.err
+    assert "WXCC_DESK_HOME" not in res.err
     assert not sandbox.requests  # not even who the token is
     assert not sandbox.sessions()["sessions"]
     out = run_cli(sandbox, "logout", "-p", PROFILE)
     assert out.code == 3 and not _agent_calls(sandbox)
+
+
+def test_an_unusable_xdg_state_folder_suggests_another_xdg_state_home(
+    sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without WXCC_DESK_HOME the state folder is platformdirs' (XDG_STATE_HOME on Linux): the fix
+    names the folder in the way and XDG_STATE_HOME, which moves the state only."""
+    monkeypatch.delenv("WXCC_DESK_HOME")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    blocker = tmp_path / "xdg-state"
+    blocker.write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    res = run_cli(sandbox, "login", "-p", PROFILE)
+    assert res.code == 3, res.err
+    assert f"cannot create the state folder {blocker / 'wxcc-desk' / 'sessions'}" in res.err
+    assert f"  fix: make {blocker} a folder you can write to" in res.err, res.err
+    assert "or set XDG_STATE_HOME to a writable folder" in res.err
+    assert "WXCC_DESK_HOME" not in res.err
+    assert not _agent_calls(sandbox)
 
 
 def test_a_record_that_cannot_be_written_after_sign_in_is_a_warning(

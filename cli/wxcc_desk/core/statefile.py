@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,11 @@ class StateFile:
                 raw = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             return None
+        except NotADirectoryError as err:  # the folder is a file: deleting the record is no fix
+            raise ConfigError(
+                f"cannot read {self.path} ({err.strerror or err})",
+                hint=folder_fix(self.path.parent),
+            ) from None
         except OSError as err:
             raise self._error(f"cannot read {self.path} ({err.strerror or err})") from None
         try:
@@ -84,8 +90,7 @@ class StateFile:
             raise ConfigError(
                 f"cannot write the state folder {folder} ({err.strerror or err}); nothing was "
                 "sent to the service",
-                hint="free some space or fix the folder's permissions, or set WXCC_DESK_HOME to "
-                "a writable folder",
+                hint=folder_fix(folder),
                 code="STATE_NOT_WRITABLE",
             ) from None
 
@@ -195,9 +200,9 @@ def _safe(name: str) -> str:
 def _private_dir(folder: Path) -> None:
     """Make `folder` and every missing folder above it 0700 (a plain `mkdir(parents=True)`
     gives the parents the umask's 0755), and tighten `folder` itself when it is ours."""
+    here = folder  # the nearest folder that exists: what is in the way when a mkdir fails
     try:
         missing: list[Path] = []
-        here = folder
         while not here.exists() and here != here.parent:
             missing.append(here)
             here = here.parent
@@ -207,8 +212,25 @@ def _private_dir(folder: Path) -> None:
     except OSError as err:
         raise ConfigError(
             f"cannot create the state folder {folder} ({err.strerror or err})",
-            hint="set WXCC_DESK_HOME to a writable folder",
+            hint=folder_fix(here),
         ) from None
+
+
+def folder_fix(
+    folder: Path, env: Mapping[str, str] | None = None, platform: str = sys.platform
+) -> str:
+    """The fix for a state folder that takes no file: what frees or moves the state folder only.
+    WXCC_DESK_HOME would move the config folder, and so the profiles, with it. XDG_STATE_HOME
+    moves the state folder where platformdirs places it (Linux and the BSDs, and only while
+    WXCC_DESK_HOME is unset: `core/context.py` chooses the folders)."""
+    env = os.environ if env is None else env
+    fix = f"make {folder} a folder you can write to (its permissions, or space on its disk)"
+    if platform not in ("darwin", "win32") and not env.get("WXCC_DESK_HOME"):
+        fix += (
+            ", or set XDG_STATE_HOME to a writable folder (the state then lives in "
+            "$XDG_STATE_HOME/wxcc-desk; the profiles stay where they are)"
+        )
+    return fix
 
 
 def _tighten(folder: Path) -> None:
