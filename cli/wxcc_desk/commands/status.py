@@ -27,7 +27,8 @@ def status(
     for degraded Contact Center components on the Webex status page.
 
     Exit 0 when the station is logged in, 6 when it is not, 4 when the token is not the
-    profile user's. Never takes over another run's session.
+    profile user's; with --json, `ok` is true exactly when the exit is 0. Never takes over
+    another run's session.
 
     Example: wxcc-desk status -p sandbox --json
     """
@@ -41,5 +42,5 @@ def status(
     on_event = render.event_printer(actx.out, actx.tracker, json_out)
     report, token = run_status(actx, profile, on_event, stdin_token)
     render.show_status(actx.out, report, token, actx.tracker, json_out=json_out)
-    if not report.logged_in:
-        raise typer.Exit(int(ExitCode.NOT_LOGGED_IN))
+    if report.exit_code != ExitCode.OK:  # the same verdict as the document's `ok`
+        raise typer.Exit(int(report.exit_code))

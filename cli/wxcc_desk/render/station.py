@@ -92,9 +92,12 @@ def login_json(result: LoginResult, tracker: Tracker, *, compact: bool = False) 
 
 
 def login_doc(result: LoginResult, tracker: Tracker) -> dict[str, Any]:
+    # `ok` true: printed only for a sign-in (a failure is an error document). With --hold the
+    # stream's last line, not this first one, agrees with the exit code.
     return document_dict(
         "login",
         tracker,
+        True,
         user=result.identity.email,
         org_id=result.identity.org_id,
         adopted=result.adopted,
@@ -133,6 +136,7 @@ def status_doc(report: StatusReport, token: TokenView, tracker: Tracker) -> dict
     return document_dict(
         "status",
         tracker,
+        report.exit_code == 0,  # `ok` is true exactly when the command exits 0
         logged_in=report.logged_in,
         token={
             "source": token.source,
@@ -181,6 +185,7 @@ def logout_doc(report: LogoutReport, tracker: Tracker) -> dict[str, Any]:
     return document_dict(
         "logout",
         tracker,
+        True,  # printed only for a logout that worked (exit 0); a failure is an error document
         user=report.identity.email,
         session=session_dict(report.session),
         reason=report.reason,

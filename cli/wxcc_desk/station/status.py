@@ -18,7 +18,7 @@ from wxcc_desk.api.config import aux_code, list_aux_codes, list_teams
 from wxcc_desk.api.identity import Identity, get_me
 from wxcc_desk.api.notifications import LOGOUT, STATE_CHANGE, NotificationSocket
 from wxcc_desk.api.status_page import StatusBanner, fetch_banner
-from wxcc_desk.core.errors import NotLoggedInError, WxccError
+from wxcc_desk.core.errors import ExitCode, NotLoggedInError, WxccError
 from wxcc_desk.core.hints import name_profile
 from wxcc_desk.core.statefile import session_file
 from wxcc_desk.station.errors import active_interactions, logout_failure, state_failure
@@ -52,6 +52,11 @@ class StatusReport:
     @property
     def logged_in(self) -> bool:
         return self.session is not None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The one verdict of `status`: its exit code and its document's `ok` both read it."""
+        return ExitCode.OK if self.logged_in else ExitCode.NOT_LOGGED_IN
 
 
 @dataclass
