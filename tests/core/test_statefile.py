@@ -213,3 +213,11 @@ def test_a_record_under_a_file_is_not_told_to_delete_the_record(tmp_path: Path) 
     with pytest.raises(ConfigError) as info:
         StateFile(sessions / "p.json").read()
     assert info.value.hint.startswith(f"make {sessions} a folder you can write to")
+
+
+def test_the_fix_of_an_unwritable_config_folder_moves_only_the_profiles() -> None:
+    folder = Path("/home/u/.config/wxcc-desk/profiles")
+    fix = folder_fix(folder, {}, "linux", kind="config")
+    assert fix.startswith(f"make {folder} a folder you can write to"), fix
+    assert "set XDG_CONFIG_HOME to a writable folder" in fix and "the state stays" in fix
+    assert "XDG_STATE_HOME" not in fix and "WXCC_DESK_HOME" not in fix

@@ -89,6 +89,29 @@ def test_init_never_overwrites_without_force(env: dict[str, str], folder: Path) 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_init_into_a_blocked_config_folder_names_it_not_wxcc_desk_home(
+    env: dict[str, str], folder: Path
+) -> None:
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the profiles folder goes", encoding="utf-8")
+    err = one_error(run(env, "init", "agent7"), 3)
+    assert f"error: cannot write {folder / 'agent7.yaml'}" in err, err
+    fix = err.splitlines()[1]
+    assert fix.startswith(f"  fix: make {folder} a folder you can write to"), fix
+    assert "WXCC_DESK_HOME" not in fix  # it would move the state folder too
+    assert folder.read_text(encoding="utf-8").startswith("a file")  # nothing lost
+
+
+def test_init_into_a_folder_that_cannot_be_made_names_the_one_in_the_way(
+    env: dict[str, str], folder: Path
+) -> None:
+    folder.parent.parent.mkdir(parents=True, exist_ok=True)
+    folder.parent.write_text("a file where the config folder goes", encoding="utf-8")
+    err = one_error(run(env, "init", "agent7"), 3)
+    assert f"cannot create the profiles folder {folder}" in err, err
+    assert err.splitlines()[1].startswith(f"  fix: make {folder.parent} a folder you can write to")
+
+
 def test_an_existing_yml_counts_as_the_profile(env: dict[str, str], folder: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "old.yml").write_text("# mine\n", encoding="utf-8")

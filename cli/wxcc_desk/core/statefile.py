@@ -21,11 +21,12 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from wxcc_desk.core.errors import ConfigError, WxccError
 
 JsonDict = dict[str, Any]
+Kind = Literal["state", "config"]  # which folder: its words and the variable that moves it
 LOCK_TIMEOUT = 10.0
 MAX_BYTES = 1024 * 1024  # a state document is a few hundred bytes; more is damage
 
@@ -198,8 +199,13 @@ def _safe(name: str) -> str:
 
 
 def _private_dir(folder: Path) -> None:
+    private_folder(folder)
+
+
+def private_folder(folder: Path, kind: Kind = "state", *, tighten: bool = True) -> None:
     """Make `folder` and every missing folder above it 0700 (a plain `mkdir(parents=True)`
-    gives the parents the umask's 0755), and tighten `folder` itself when it is ours."""
+    gives the parents the umask's 0755) and, with `tighten`, `folder` itself when it is ours.
+    The one folder maker for the state and the config (profiles) folders."""
     here = folder  # the nearest folder that exists: what is in the way when a mkdir fails
     try:
         missing: list[Path] = []
@@ -208,27 +214,38 @@ def _private_dir(folder: Path) -> None:
             here = here.parent
         for item in reversed(missing):
             item.mkdir(mode=0o700, exist_ok=True)
-        _tighten(folder)
+        if tighten:
+            _tighten(folder)
     except OSError as err:
+        what = "state folder" if kind == "state" else "profiles folder"
         raise ConfigError(
-            f"cannot create the state folder {folder} ({err.strerror or err})",
-            hint=folder_fix(here),
+            f"cannot create the {what} {folder} ({err.strerror or err})",
+            hint=folder_fix(here, kind=kind),
         ) from None
 
 
 def folder_fix(
-    folder: Path, env: Mapping[str, str] | None = None, platform: str = sys.platform
+    folder: Path,
+    env: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    *,
+    kind: Kind = "state",
 ) -> str:
-    """The fix for a state folder that takes no file: what frees or moves the state folder only.
-    WXCC_DESK_HOME would move the config folder, and so the profiles, with it. XDG_STATE_HOME
-    moves the state folder where platformdirs places it (Linux and the BSDs, and only while
-    WXCC_DESK_HOME is unset: `core/context.py` chooses the folders)."""
+    """The fix for a folder that takes no file: what frees or moves that folder only.
+    WXCC_DESK_HOME would move both the config folder (the profiles) and the state folder.
+    XDG_STATE_HOME / XDG_CONFIG_HOME move one of them where platformdirs places it (Linux and
+    the BSDs, and only while WXCC_DESK_HOME is unset: `core/context.py` chooses the folders)."""
     env = os.environ if env is None else env
     fix = f"make {folder} a folder you can write to (its permissions, or space on its disk)"
     if platform not in ("darwin", "win32") and not env.get("WXCC_DESK_HOME"):
+        var, moved, kept = (
+            ("XDG_STATE_HOME", "the state then lives", "the profiles stay")
+            if kind == "state"
+            else ("XDG_CONFIG_HOME", "the profiles then live", "the state stays")
+        )
         fix += (
-            ", or set XDG_STATE_HOME to a writable folder (the state then lives in "
-            "$XDG_STATE_HOME/wxcc-desk; the profiles stay where they are)"
+            f", or set {var} to a writable folder ({moved} in ${var}/wxcc-desk; "
+            f"{kept} where {'they are' if kind == 'state' else 'it is'})"
         )
     return fix
 

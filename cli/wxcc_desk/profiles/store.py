@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wxcc_desk.core.errors import ConfigError, UsageError, WxccError
+from wxcc_desk.core.statefile import folder_fix, private_folder
 from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.profiles.fields import show
 from wxcc_desk.profiles.folders import (
@@ -90,28 +91,12 @@ def init_profile(
             hint=f"pass --force to replace it (`wxcc-desk profiles init {name} --force`), or "
             "choose another name",
         )
-    _private_folder(folder)
+    # 0700 (profiles say who works where); an existing folder keeps its mode
+    private_folder(folder, "config", tighten=False)
     _write(target, template_text(template, name), replace=force)
     earlier = [f.path for f in profile_files(default_search_dirs(env)) if f.name == name]
     shadow = earlier[0] if earlier and earlier[0] != target else None
     return Written(name, target, template, bool(existing), shadow)
-
-
-def _private_folder(folder: Path) -> None:
-    """The folder and every missing one above it, 0700 (profiles say who works where)."""
-    try:
-        missing: list[Path] = []
-        here = folder
-        while not here.exists() and here != here.parent:
-            missing.append(here)
-            here = here.parent
-        for item in reversed(missing):
-            item.mkdir(mode=0o700, exist_ok=True)
-    except OSError as err:
-        raise ConfigError(
-            f"cannot create the profiles folder {folder} ({err.strerror or err})",
-            hint="set WXCC_DESK_HOME to a writable folder",
-        ) from None
 
 
 def _write(target: Path, text: str, *, replace: bool) -> None:
@@ -161,7 +146,7 @@ def _publish(temp: Path, target: Path, *, replace: bool) -> None:
 def _unwritable(target: Path, err: OSError) -> ConfigError:
     return ConfigError(
         f"cannot write {target} ({err.strerror or err})",
-        hint="set WXCC_DESK_HOME to a writable folder, or free space on that disk",
+        hint=folder_fix(target.parent, kind="config"),
     )
 
 
