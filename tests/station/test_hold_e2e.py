@@ -157,3 +157,27 @@ def test_login_succeeds_while_a_status_probe_is_open(make_sandbox: MakeSandbox) 
     thread.join(15)
     assert login.code == 0, login.err
     assert box and box[0].code in (0, 6), box[0].err if box else "status did not finish"
+
+
+def test_hold_relays_what_came_while_the_login_was_still_working(
+    make_sandbox: MakeSandbox,
+) -> None:
+    # The state change answers 1.5 s late: a RONA that comes meanwhile arrives before the hold
+    # begins, and must still be relayed; the state change's own outcome is told once, not twice.
+    sb = make_sandbox(faults=["latency=1500,path=/v1/agents/session/state,times=1"])
+    argv = ("login", "-p", PROFILE, "--available", "--hold", "--duration", "3", "--json")
+    thread, box = _in_thread(lambda: run_cli(sb, *argv))
+    end = time.monotonic() + 10
+    while not [r for r in sb.requests if r.path == "/v1/agents/session/state"]:
+        assert time.monotonic() < end, "the login never asked for the state change"
+        time.sleep(0.02)
+    sb.rona("sam@example.com", "call-early")
+    thread.join(20)
+    (res,) = box
+    assert res.code == 0, res.err
+    lines = [json.loads(line) for line in res.out.splitlines()]
+    kinds = [doc.get("kind") for doc in lines if doc.get("schema") == "wxcc-desk/event/v1"]
+    rona = [d for d in lines if d.get("kind") == "rona"]
+    assert [d["data"]["data"]["interactionId"] for d in rona] == ["call-early"]
+    assert kinds[0] == "logged_in" and kinds[-1] == "closed"
+    assert kinds.count("state") == 1  # the RONA's state event; the requested change is not relayed

@@ -18,6 +18,7 @@ import contextlib
 import json
 import ssl
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ MULTI_LOGIN_CLOSE = "AgentMultiLoginCloseSession"
 FRAME_TOO_LARGE = "FrameTooLarge"  # our own warning in the stream, never a service event
 MAX_FRAME_BYTES = 1024 * 1024  # larger frames are dropped with a warning
 MAX_MESSAGE_BYTES = 4 * MAX_FRAME_BYTES  # the library refuses larger ones (closes the socket)
+ANSWERED_KEPT = 16  # outcomes remembered so --hold does not relay them again (a run asks few)
 
 
 def keepalive_seconds() -> float:
@@ -233,6 +235,10 @@ class NotificationSocket:
         self._tasks: list[asyncio.Task[None]] = []
         # time.monotonic() of the last frame of any kind, keepalives included (liveness)
         self.last_inbound = time.monotonic()
+        # Positions of the frames `wait` returned (the outcomes this run's own requests asked
+        # for), so `--hold` relays what came around them but not them; and where it starts.
+        self._answered: deque[int] = deque(maxlen=ANSWERED_KEPT)
+        self._relay_from: int | None = None
 
     async def open(self, timeout: float) -> str:
         """Connect, start keepalives, and wait for Welcome; returns the agent id it names."""
@@ -308,6 +314,17 @@ class NotificationSocket:
     def cursor(self) -> int:
         """Position after the frames seen so far: wait from here for what a request causes."""
         return self.frames.end
+
+    def mark_session(self) -> None:
+        """The station's session is settled (signed in, adopted or reloaded): `--hold` relays
+        from just after the frame that settled it, so an event that came while the run was
+        still busy (writing its record, changing the state) is relayed, never lost."""
+        self._relay_from = self._answered[-1] + 1 if self._answered else self.cursor
+
+    @property
+    def relay_from(self) -> int:
+        """Where `--hold` starts: the mark, else everything from now on."""
+        return self.cursor if self._relay_from is None else self._relay_from
 
     @property
     def closed(self) -> str:
@@ -389,6 +406,7 @@ class NotificationSocket:
             if env.kind == MULTI_LOGIN_CLOSE and self.owns(env):
                 raise taken_over(env)
             if match(env):
+                self._answered.append(index - 1)
                 return env
 
     async def outcome(
@@ -407,7 +425,8 @@ class NotificationSocket:
         )
 
     async def events(self, since: int) -> AsyncIterator[Envelope]:
-        """Every frame from `since` until the socket closes (for --hold)."""
+        """Every frame from `since` until the socket closes (for --hold), but the outcomes
+        `wait` already returned: those were answers to this run's requests, told already."""
         index = since
         while True:
             async with self._cond:
@@ -417,7 +436,8 @@ class NotificationSocket:
                 if env is None:
                     return
             index += 1
-            yield env
+            if index - 1 not in self._answered:
+                yield env
 
 
 def parse_frame(message: str | bytes) -> Envelope | None:

@@ -109,7 +109,7 @@ async def relay(st: Station, sock: NotificationSocket) -> None:
     """Pass on every frame until the socket closes; a multi-login close raises TakenOver and a
     logout ends the hold, when they are the user's own (`api/ownership.py`). Another agent's
     events (a supervisor's actions on them) are shown as that agent's and change nothing."""
-    async for env in sock.events(sock.cursor):
+    async for env in sock.events(sock.relay_from):
         own = sock.owns(env)
         st.on_event(describe(env, own=own))
         if not own:

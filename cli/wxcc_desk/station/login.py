@@ -116,6 +116,7 @@ async def _login_locked(
         else:
             sent = await _send_login(st, sock, plan, config.teams)
             data, adopted = from_request(plan, sent), False
+        sock.mark_session()  # --hold relays from here: nothing that comes meanwhile is lost
         found = session_from(data, team_name(found_team(data), config.teams))
         # Recorded before the state change: if that fails, the station is still signed in.
         warnings += _record(st, me, found)

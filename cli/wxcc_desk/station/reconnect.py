@@ -66,6 +66,7 @@ async def reconnect(
             event(st, "reconnect_failed", f"attempt {attempt} failed: {err.message}")
             continue
         if logged_in(env):
+            sock.mark_session()  # the relay resumes from the reload's answer, nothing after lost
             event(st, "reconnected", "reconnected; the station is still signed in")
             return sock, env
         raise NotLoggedInError(
