@@ -3,10 +3,9 @@ run, and an adopted session is reported as the service has it, not as the profil
 
 from __future__ import annotations
 
-import time
-
 from tests.station.conftest import PROFILE, run_cli
 from tests.support.sandbox_fixtures import MakeSandbox
+from tests.support.waiting import until
 from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -108,10 +107,10 @@ def test_subscribe_uncertain_twice_names_the_fix_and_takeover_works(
     assert _count(sb, "POST", LOGIN) == 0
     # The takeover must come after the service made both late subscriptions: one made later
     # would close the takeover's own socket (a race of the test, not of the tool).
-    end = time.monotonic() + 10
-    while [r for r in sb.requests if r.path == SUBSCRIBE and not r.status]:
-        assert time.monotonic() < end, "the delayed subscribes were never answered"
-        time.sleep(0.02)
+    until(
+        lambda: not [r for r in sb.requests if r.path == SUBSCRIBE and not r.status],
+        "the delayed subscribes were never answered",
+    )
     again = run_cli(sb, "login", "-p", PROFILE, "--takeover")
     assert again.code == 0, again.err
 

@@ -7,42 +7,23 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.station.conftest import PROFILE, Result, run_cli
+from tests.station.conftest import PROFILE, run_cli
 from tests.support.sandbox_fixtures import MakeSandbox
+from tests.support.waiting import asked, holding, in_thread, until
 from wxcc_desk.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _in_thread(fn: Callable[[], Result]) -> tuple[threading.Thread, list[Result]]:
-    box: list[Result] = []
-    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
-    thread.start()
-    return thread, box
-
-
-def _wait_connected(sandbox: SandboxHandle, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        sessions = sandbox.sessions()["sessions"]
-        if sessions and sessions[0]["sockets"] >= 1:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the held session never appeared")
-
-
 def test_hold_prints_rona_and_state_events_as_json_lines(sandbox: SandboxHandle) -> None:
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "1.5", "--json")
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     sandbox.rona("sam@example.com", "call-1")
     thread.join(15)
     (res,) = box
@@ -57,10 +38,10 @@ def test_hold_prints_rona_and_state_events_as_json_lines(sandbox: SandboxHandle)
 
 
 def test_status_probe_does_not_disturb_a_held_session(sandbox: SandboxHandle) -> None:
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "1.5")
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     status = run_cli(sandbox, "status", "-p", PROFILE)
     assert status.code == 0, status.err
     thread.join(15)
@@ -71,10 +52,10 @@ def test_status_probe_does_not_disturb_a_held_session(sandbox: SandboxHandle) ->
 
 
 def test_takeover_closes_the_held_session_with_a_clear_error(sandbox: SandboxHandle) -> None:
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "20")
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     plain = run_cli(sandbox, "login", "-p", PROFILE)
     assert plain.code == 1 and "already" in plain.err
     took = run_cli(sandbox, "login", "-p", PROFILE, "--takeover")
@@ -104,7 +85,7 @@ def test_interrupt_closes_cleanly_and_leaves_the_station_signed_in(
         text=True,
     )
     try:
-        _wait_connected(sandbox, 20)
+        until(lambda: holding(sandbox), "the held session never appeared", timeout=20)
         assert proc.stderr is not None
         seen = ""
         while "holding the session" not in seen:  # the hold (and its handlers) has begun
@@ -131,10 +112,10 @@ def test_hold_reconnects_after_a_dropped_socket(make_sandbox: MakeSandbox) -> No
     # Welcome and the login outcome, then the RONA offer is the third frame: the socket dies.
     sandbox = make_sandbox(faults=["ws-drop-after=3,times=1"])
     fast = {"WXCC_HOLD_TIMINGS": "retry=0.05"}  # the SDK's 5 s between attempts, scaled down
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "2", env=fast)
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     sandbox.rona("sam@example.com")
     thread.join(20)
     (res,) = box
@@ -148,11 +129,8 @@ def test_login_succeeds_while_a_status_probe_is_open(make_sandbox: MakeSandbox) 
     # The slow reload keeps status's probe socket open while login subscribes: probes have a
     # clientType of their own, so they must not count against login's multi-login group.
     sb = make_sandbox(faults=["latency=1500,path=/v1/agents/reload,times=1"])
-    thread, box = _in_thread(lambda: run_cli(sb, "status", "-p", PROFILE))
-    end = time.monotonic() + 10
-    while not [r for r in sb.requests if r.path == "/v1/agents/reload"]:
-        assert time.monotonic() < end, "status never asked for the session"
-        time.sleep(0.02)
+    thread, box = in_thread(lambda: run_cli(sb, "status", "-p", PROFILE))
+    until(lambda: asked(sb, "/v1/agents/reload"), "status never asked for the session")
     login = run_cli(sb, "login", "-p", PROFILE)
     thread.join(15)
     assert login.code == 0, login.err
@@ -166,11 +144,8 @@ def test_hold_relays_what_came_while_the_login_was_still_working(
     # begins, and must still be relayed; the state change's own outcome is told once, not twice.
     sb = make_sandbox(faults=["latency=1500,path=/v1/agents/session/state,times=1"])
     argv = ("login", "-p", PROFILE, "--available", "--hold", "--duration", "3", "--json")
-    thread, box = _in_thread(lambda: run_cli(sb, *argv))
-    end = time.monotonic() + 10
-    while not [r for r in sb.requests if r.path == "/v1/agents/session/state"]:
-        assert time.monotonic() < end, "the login never asked for the state change"
-        time.sleep(0.02)
+    thread, box = in_thread(lambda: run_cli(sb, *argv))
+    until(lambda: asked(sb, "/v1/agents/session/state"), "the login never asked for a state")
     sb.rona("sam@example.com", "call-early")
     thread.join(20)
     (res,) = box

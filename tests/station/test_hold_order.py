@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.station.conftest import PROFILE, Result, run_cli
-from tests.station.test_hold_e2e import _in_thread, _wait_connected
+from tests.support.waiting import holding, in_thread, until
 from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -37,12 +37,12 @@ def _documents(out: str) -> list[dict[str, Any]]:
 
 def _held_until_logout(sandbox: SandboxHandle, *extra: str, **kw: Any) -> Result:
     """A hold ended by `logout` from another run: exit 6."""
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(
             sandbox, "login", "-p", PROFILE, "--hold", "--duration", "20", "--json", *extra, **kw
         )
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     assert run_cli(sandbox, "logout", "-p", PROFILE).code == 0
     thread.join(15)
     (held,) = box
@@ -88,10 +88,10 @@ def test_hold_ended_by_logout_prints_login_then_events_then_the_error(
 
 
 def test_hold_taken_over_prints_login_then_events_then_the_error(sandbox: SandboxHandle) -> None:
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", "20", "--json")
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     assert run_cli(sandbox, "login", "-p", PROFILE, "--takeover").code == 0
     thread.join(15)
     (held,) = box

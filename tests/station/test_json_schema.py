@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 
 import pytest
 
 from tests.station.conftest import PROFILE, Cli, run_cli
 from tests.support.cli import invoke
 from tests.support.documents import check_output, problems
+from tests.support.waiting import holding, in_thread, until
 from wxcc_desk.core.errors import ExitCode
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -46,14 +45,9 @@ def test_a_key_the_schema_does_not_describe_fails(cli: Cli) -> None:
 
 
 def test_hold_json_lines_are_a_login_then_events(sandbox: SandboxHandle) -> None:
-    box = []
     argv = ("login", "-p", PROFILE, "--hold", "--duration", "1.5", "--json")
-    thread = threading.Thread(target=lambda: box.append(run_cli(sandbox, *argv)), daemon=True)
-    thread.start()
-    end = time.monotonic() + 10
-    while not sandbox.sessions()["sessions"] or not sandbox.sessions()["sessions"][0]["sockets"]:
-        assert time.monotonic() < end, "the held session never appeared"
-        time.sleep(0.05)
+    thread, box = in_thread(lambda: run_cli(sandbox, *argv))
+    until(lambda: holding(sandbox), "the held session never appeared")
     sandbox.rona("sam@example.com", "call-1")
     thread.join(15)
     (held,) = box

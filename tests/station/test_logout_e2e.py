@@ -28,9 +28,9 @@ def test_refuses_with_the_interaction_ids(
 
 def test_sets_idle_before_logging_out(sandbox: SandboxHandle) -> None:
     from tests.station.conftest import PROFILE, run_cli
-    from tests.station.test_hold_e2e import _in_thread, _wait_connected
+    from tests.support.waiting import holding, in_thread, until
 
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(
             sandbox,
             "login",
@@ -42,7 +42,7 @@ def test_sets_idle_before_logging_out(sandbox: SandboxHandle) -> None:
             env={"WXCC_AFTER_LOGIN": "available"},
         )
     )
-    _wait_connected(sandbox)
+    until(lambda: holding(sandbox), "the held session never appeared")
     for _ in range(100):
         if sandbox.sessions()["sessions"][0]["sub_status"] == "Available":
             break

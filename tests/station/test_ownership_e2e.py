@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable
 
 import httpx
 import pytest
 
 from tests.station.conftest import PROFILE, Cli, Result, run_cli
 from tests.station.profiles import PROFILE_ALICE
+from tests.support.waiting import in_thread, until
 from wxcc_desk.sandbox import SandboxHandle
 from wxcc_desk.sandbox.decoys import DECOY_INTERACTION
 
@@ -97,25 +96,8 @@ def _agents_call(sandbox: SandboxHandle, method: str, path: str, body: dict[str,
 
 
 def _hold(sandbox: SandboxHandle, seconds: str) -> tuple[threading.Thread, list[Result]]:
-    box: list[Result] = []
-
-    def go() -> None:
-        box.append(
-            run_cli(sandbox, "login", "-p", PROFILE, "--hold", "--duration", seconds, "--json")
-        )
-
-    thread = threading.Thread(target=go, daemon=True)
-    thread.start()
-    return thread, box
-
-
-def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+    argv = ("login", "-p", PROFILE, "--hold", "--duration", seconds, "--json")
+    return in_thread(lambda: run_cli(sandbox, *argv))
 
 
 def test_supervisor_acting_on_another_agent_keeps_the_hold(sandbox: SandboxHandle) -> None:
@@ -123,13 +105,13 @@ def test_supervisor_acting_on_another_agent_keeps_the_hold(sandbox: SandboxHandl
     assert alice.code == 0, alice.err
     alice_id = sandbox.user("alice@example.com").ci_user_id
     thread, box = _hold(sandbox, "3")
-    _until(lambda: (_session_of(sandbox, "sam@example.com") or {}).get("sockets") == 1)
+    until(lambda: (_session_of(sandbox, "sam@example.com") or {}).get("sockets") == 1)
     # sam, holding his own session, sets alice Available and then logs her out
     state = {"state": "Available", "auxCodeId": "0", "agentId": alice_id}
     _agents_call(sandbox, "PUT", "/v1/agents/session/state", state)
     logout = {"logoutReason": "supervisor signed the agent out", "agentId": alice_id}
     _agents_call(sandbox, "PUT", "/v1/agents/logout", logout)
-    _until(lambda: _session_of(sandbox, "alice@example.com") is None)
+    until(lambda: _session_of(sandbox, "alice@example.com") is None)
     thread.join(20)
     (res,) = box
     assert res.code == 0, res.err  # not exit 6 "signed out while holding"
@@ -145,7 +127,7 @@ def test_supervisor_acting_on_another_agent_keeps_the_hold(sandbox: SandboxHandl
 
 def test_own_logout_still_ends_the_hold(sandbox: SandboxHandle) -> None:
     thread, box = _hold(sandbox, "20")
-    _until(lambda: (_session_of(sandbox, "sam@example.com") or {}).get("sockets") == 1)
+    until(lambda: (_session_of(sandbox, "sam@example.com") or {}).get("sockets") == 1)
     _agents_call(sandbox, "PUT", "/v1/agents/logout", {"logoutReason": "done"})
     thread.join(20)
     (res,) = box

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.station.conftest import PROFILE, run_cli
-from tests.station.test_hold_e2e import _in_thread
+from tests.support.waiting import in_thread
 from wxcc_desk.core.keystore import Keystore
 from wxcc_desk.sandbox import SandboxHandle
 
@@ -80,7 +80,7 @@ def test_remember_on_a_failing_keyring_says_not_saved(
 
 def test_web_sign_in_then_login(sandbox: SandboxHandle) -> None:
     err = io.StringIO()
-    thread, box = _in_thread(
+    thread, box = in_thread(
         lambda: run_cli(sandbox, "login", "-p", PROFILE, "--web", "--json", email=None, stderr=err)
     )
     url = ""
