@@ -18,6 +18,7 @@ from wxcc_desk.core.errors import ExitCode
 from wxcc_desk.diagnose.base import Layer, Status
 from wxcc_desk.render import contracts
 from wxcc_desk.teams.model import STATES
+from wxcc_desk.teams.store import ACCESS, PENDING, REFRESH
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cli" / "wxcc_desk"
@@ -114,6 +115,8 @@ def test_closed_lists_equal_the_codes() -> None:
     assert diagnose["layer"]["enum"] == [str(layer) for layer in Layer]
     teams = contracts.schema("teams-auth-status")["properties"]
     assert teams["state"]["enum"] == list(STATES)
+    removed = contracts.schema("teams-auth-logout")["properties"]["removed"]["items"]["enum"]
+    assert removed == [REFRESH, ACCESS, PENDING]  # what TeamsStore.clear_tokens can name
 
 
 @pytest.mark.parametrize("name", sorted(set(contracts.names()) - {"profile", "session"}))

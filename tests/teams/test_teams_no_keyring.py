@@ -122,6 +122,9 @@ def test_logout_has_nothing_to_remove(cli: Cli, profile: Path) -> None:
     result = cli("teams-auth", "logout", "-p", str(profile))
     assert result.code == 0
     assert "nothing to remove" in result.err and "keyring is not usable" in result.err
+    doc = cli("teams-auth", "logout", "-p", str(profile), "--json").json()
+    assert doc["nothing_stored"] is True and doc["keyring"]["usable"] is False
+    assert doc["keyring"]["reason"]  # why, as the stderr line says
 
 
 def test_nothing_reaches_the_test_keyring_file(

@@ -1,5 +1,6 @@
 """`teams-auth status` and `login` (and `retry`) print wxcc-desk/teams-auth-status/v1 documents
-that match the published schema in each state a run can end in; `logout` prints no document."""
+that match the published schema in each state a run can end in; `logout --json` prints
+wxcc-desk/teams-auth-logout/v1 (and nothing on stdout without `--json`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def test_every_state_a_run_ends_in_matches_the_schema(
     assert seen["pending"]["pending"]["user_code"]
 
 
-def test_logout_prints_no_document(cli: Cli, profile: Path, isolated_keyring: object) -> None:
-    out = cli("teams-auth", "logout", "-p", str(profile))
-    assert out.code == 0 and check_output(out.out) == []
+def test_logout_prints_its_document_with_json_only(
+    cli: Cli, ms: MsSandbox, profile: Path, isolated_keyring: object
+) -> None:
+    ms.auto("approve")
+    assert cli("teams-auth", "login", "-p", str(profile)).code == 0
+    plain = cli("teams-auth", "logout", "-p", str(profile))  # without --json: no document
+    assert plain.code == 0 and check_output(plain.out) == [] and "removed" in plain.err
+    assert cli("teams-auth", "login", "-p", str(profile)).code == 0  # stored again
+    first = cli("teams-auth", "logout", "-p", str(profile), "--json")
+    assert first.code == 0 and check_output(first.out) == ["teams-auth-logout"], first.err
+    doc = first.json()
+    assert doc["ok"] is True and doc["nothing_stored"] is False
+    assert "teams_refresh_token" in doc["removed"] and doc["keyring"]["usable"] is True
+    again = cli("teams-auth", "logout", "-p", str(profile), "--json").json()
+    assert again["removed"] == [] and again["nothing_stored"] is True

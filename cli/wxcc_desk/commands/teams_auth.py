@@ -120,17 +120,29 @@ app.command(
 
 
 @app.command("logout")
-def logout(ctx: typer.Context, profile: str | None = _PROFILE) -> None:
+def logout(
+    ctx: typer.Context,
+    profile: str | None = _PROFILE,
+    as_json: bool = typer.Option(False, "--json", help="Versioned JSON on stdout."),
+) -> None:
     """Remove the profile's stored Microsoft tokens (and any pending code) from the keyring.
     Without a usable keyring nothing can have been stored: it says so and exits 0.
 
-    Example: wxcc-desk teams-auth logout -p sandbox
+    Example: wxcc-desk teams-auth logout -p sandbox --json
     """
     from wxcc_desk.render import teams as render_teams
     from wxcc_desk.teams import login as teams_login
     from wxcc_desk.teams import session as teams_cli
 
     actx = _actx(ctx)
+    actx.json_output = as_json
     _, session = teams_cli.load(actx, profile)
     removed = teams_login.logout(session)
-    render_teams.logged_out(actx.out, session.target.profile, removed, session.store.unusable)
+    render_teams.logged_out(
+        actx.out,
+        session.target.profile,
+        removed,
+        session.store.unusable,
+        actx.tracker,
+        as_json=as_json,
+    )

@@ -1,5 +1,5 @@
 """The `teams-auth` commands' output: the status table or `wxcc-desk/teams-auth-status/v1`,
-its warnings, and the sign-in prompt.
+its warnings, the sign-in prompt, and what `logout` removed (`teams-auth-logout/v1`).
 
 Imported only when a `teams-auth` command runs.
 """
@@ -34,8 +34,28 @@ def note(out: Output, text: str) -> None:
     out.say(text, "warn")
 
 
-def logged_out(out: Output, profile: str, removed: list[str], unusable: str) -> None:
-    """`teams-auth logout`: what was removed, or why nothing could have been stored."""
+def logged_out(
+    out: Output,
+    profile: str,
+    removed: list[str],
+    unusable: str,
+    tracker: Tracker,
+    *,
+    as_json: bool = False,
+) -> None:
+    """`teams-auth logout`: what was removed, or why nothing could have been stored, on stderr;
+    with `as_json`, `wxcc-desk/teams-auth-logout/v1` on stdout as well."""
+    if as_json:
+        out.data(
+            document(
+                "teams-auth-logout",
+                tracker,
+                profile=profile,
+                removed=list(removed),
+                nothing_stored=not removed,
+                keyring={"usable": not unusable, "reason": unusable or None},
+            )
+        )
     if unusable:
         out.say(
             f"teams: nothing to remove for profile {profile}: the keyring is not usable "
