@@ -9,6 +9,7 @@ annotations spare it compiling each string (bench/ figure 1).
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -25,6 +26,7 @@ from wxcc_desk.commands import (
     status,
     teams_auth,
 )
+from wxcc_desk.core import interrupt
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import ExitCode, UsageError, WxccError
 from wxcc_desk.core.interrupt import Stopped
@@ -126,17 +128,23 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
     Tests may pass their own `actx` (other directories, environment, streams).
     """
     actx = actx or AppContext()
+    with interrupt.whole_run():  # SIGTERM anywhere: one line, not a silent death
+        _run(argv, actx)
+
+
+def _run(argv: list[str] | None, actx: AppContext) -> None:
     try:
         code = app(args=argv, prog_name="wxcc-desk", standalone_mode=False, obj=actx)
         # Without standalone mode, click returns a command's `typer.Exit(n)` code instead of
         # raising it: pass a non-zero one on (diagnose exits 1 when a check fails).
         if isinstance(code, int) and code:
             if code == ExitCode.INTERRUPTED:  # Typer turned a Ctrl-C into a silent Exit(130)
-                _interrupted(actx, ctrl_c=True)
+                raise interrupt.outside(actx, ctrl_c=True)
             sys.exit(code)
-    except Stopped as stop:  # Ctrl-C or SIGTERM in login/logout: one line (core/interrupt.py)
-        _report_stop(stop, actx)
-        sys.exit(int(stop.exit_code))
+    except interrupt.Terminated:  # SIGTERM outside a station guard (core/interrupt.py)
+        _stop(interrupt.outside(actx, ctrl_c=False), actx)
+    except Stopped as stop:  # Ctrl-C or SIGTERM: one line, JSON with --json (core/interrupt.py)
+        _stop(stop, actx)
     except WxccError as err:
         _report(err, actx)
         sys.exit(int(err.exit_code))
@@ -145,12 +153,16 @@ def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
     except typer.TyperException as usage:
         _usage(usage, argv, actx)
         sys.exit(int(ExitCode.USAGE))
-    except (typer.Abort, KeyboardInterrupt):
-        _interrupted(actx, ctrl_c=False)
-        sys.exit(130)
+    except (typer.Abort, KeyboardInterrupt):  # click makes a Ctrl-C an Abort (no prompts here)
+        _stop(interrupt.outside(actx, ctrl_c=True), actx)
     except Exception as bug:  # the one place a bug is caught: report it without a traceback
         _report_bug(bug, actx)
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _stop(stop: Stopped, actx: AppContext) -> NoReturn:
+    _report_stop(stop, actx)
+    sys.exit(int(stop.exit_code))
 
 
 def _report_stop(stop: Stopped, actx: AppContext) -> None:
@@ -158,12 +170,6 @@ def _report_stop(stop: Stopped, actx: AppContext) -> None:
 
     json_out, lines = actx.json_output, actx.json_lines
     boundary.stopped(actx.out, stop, actx.tracker, json_out=json_out, lines=lines)
-
-
-def _interrupted(actx: AppContext, *, ctrl_c: bool) -> None:
-    from wxcc_desk.render import boundary
-
-    boundary.interrupted(actx.out, ctrl_c=ctrl_c)
 
 
 def _report_bug(bug: BaseException, actx: AppContext) -> None:

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
     """One event loop for the three steps; session state goes to a temporary folder so a real
     `sandbox` profile's record is left alone."""
-    import asyncio
     import tempfile
 
     from wxcc_desk.api.tokens import TokenSet, TokenSource
+    from wxcc_desk.core import interrupt
     from wxcc_desk.profiles.packaged import packaged_path
     from wxcc_desk.sandbox import run_sandbox
 
@@ -40,7 +40,7 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
         )
         tokens = TokenSet(sandbox.token(profile.user), source=cast(TokenSource, "sandbox"))
         st = build_station(actx, profile, tokens, on_event, state_dir=Path(state))
-        login, status, logout = asyncio.run(_walk(st, profile))
+        login, status, logout = interrupt.run(_walk(st, profile))
         return DemoReport(sandbox.url, login, status, token_view(tokens), logout)
 
 

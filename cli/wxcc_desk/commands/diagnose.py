@@ -73,7 +73,6 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     if list_checks:
         _list_checks(actx, json_out)
         return
-    import asyncio
 
     from wxcc_desk.diagnose.options import DiagnoseOptions
     from wxcc_desk.diagnose.orchestrate import diagnose as run
@@ -92,10 +91,11 @@ def diagnose(  # noqa: PLR0917 (Typer maps parameters to options)
     files = (junit, markdown, bundle)
     _check_files(files, json_out, actx.out.stdout)  # seconds, not after a 400-user run
     _run_context(actx, opts)
+    from wxcc_desk.core import interrupt
     from wxcc_desk.render import diagnose as render
     from wxcc_desk.render.progress import make_progress
 
-    report = asyncio.run(run(actx, opts, make_progress(actx.out, actx.env)))
+    report = interrupt.run(run(actx, opts, make_progress(actx.out, actx.env)))  # SIGTERM: one line
     render.deliver(
         actx.out, actx.env, actx.trace, report, strict=strict, json_out=json_out, files=files
     )

@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM during login and logout: one line saying what may have happened.
+"""Ctrl-C and SIGTERM: one line saying what may have happened, in every command.
 
 A station command keeps `actx.at_risk` up to date: what an interruption at this moment would
 leave (the flows say it as they go: "the station login was sent, so the station may be signed
@@ -6,6 +6,11 @@ in"). `guard` runs the command; a Ctrl-C (KeyboardInterrupt) or a SIGTERM anywhe
 becomes a `Stopped` error that `app.main` prints as one line with `status` to run, and its
 documented exit code: 130 for Ctrl-C, 143 for SIGTERM, and 0 for SIGTERM to `login --hold`
 (a service manager stopping a hold is its normal end, from the command's start).
+
+Every other command (status, auth, teams-auth, diagnose) runs under `whole_run`, which
+`app.main` enters: SIGTERM raises `Terminated` there too, and `outside` makes the one line from
+what the command said was at risk (`actx.at_risk`), else that it stopped before it finished.
+With `--json`, either way, an error document (code INTERRUPTED or TERMINATED) goes to stdout.
 
 Typer turns a KeyboardInterrupt that reaches it into a silent exit 130, so it must be caught
 here, inside the command. Where an event loop runs, `run` makes SIGTERM cancel the main task as
@@ -23,6 +28,7 @@ from wxcc_desk.core.errors import ExitCode, WxccError
 
 T = TypeVar("T")
 NOTHING_YET = "nothing was sent that changes the station"
+STOPPED_EARLY = "the command stopped before it finished; run it again"
 
 
 class Risk(Protocol):
@@ -71,12 +77,42 @@ def guard(risk: Risk, *, profile_ref: str, hold: bool = False) -> Iterator[None]
             _install(previous)
 
 
+@contextlib.contextmanager
+def whole_run() -> Iterator[None]:
+    """SIGTERM anywhere in the run raises Terminated (the default would end the process with
+    no line and no JSON); the handler from before is put back after."""
+    previous = _install(_raise_terminated)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            _install(previous)
+
+
+def outside(risk: Risk, *, ctrl_c: bool) -> Stopped:
+    """A Ctrl-C or SIGTERM that ended a command outside a station `guard`: what the command
+    said an interruption would leave (its `at_risk`), else that it stopped before it finished."""
+    left = risk.at_risk or STOPPED_EARLY
+    if ctrl_c:
+        return Stopped(f"interrupted (Ctrl-C): {left}")
+    return StoppedBySigterm(f"terminated (SIGTERM): {left}")
+
+
 def _stopped(kind: type[Stopped], how: str, risk: Risk, ref: str) -> Stopped:
     left = risk.at_risk or NOTHING_YET
+    return kind(f"{how}: {left}; run `wxcc-desk status{_where(ref)}` to see the station as it is")
+
+
+def may_have(what: str, command: str, ref: str) -> str:
+    """An `at_risk` text for a command that stores or deletes tokens: what may be half done
+    and the command that shows it (`auth status -p REF`)."""
+    return f"{what}; run `wxcc-desk {command}{_where(ref)}` to see"
+
+
+def _where(ref: str) -> str:
     import shlex
 
-    where = f" -p {shlex.quote(ref)}" if ref else ""  # `ref` is -p as given: paste-safe here
-    return kind(f"{how}: {left}; run `wxcc-desk status{where}` to see the station as it is")
+    return f" -p {shlex.quote(ref)}" if ref else ""  # `ref` is -p as given: paste-safe here
 
 
 def _raise_terminated(_signum: int, _frame: object) -> None:

@@ -58,10 +58,6 @@ def stopped(out: Output, stop: Stopped, tracker: Tracker, *, json_out: bool, lin
     out.say(stop.message, "warn")
 
 
-def interrupted(out: Output, *, ctrl_c: bool) -> None:
-    out.say("interrupted (Ctrl-C)" if ctrl_c else "interrupted", "warn")
-
-
 def bug(out: Output, err: BaseException, version: str, run_id: str) -> None:
     """An unexpected exception: one line and how to report it (the traceback only on demand)."""
     if os.environ.get("WXCC_DESK_DEBUG"):
