@@ -16,20 +16,41 @@ _lock = threading.Lock()
 _secrets: set[str] = set()
 
 
+_KEYS = r"(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|device_code)"
+_VALUE = r"[^\s\"'&,}]+"
+
+
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
     """Compiled on the first scrub, not at import: `--help` never needs them."""
     return (
         re.compile(r"(?i)(authorization\s*[:=]\s*\"?)(bearer\s+)?[^\s\",;]+"),
-        re.compile(
-            r"(?i)((?:access_token|refresh_token|id_token|client_secret|code_verifier|password|"
-            r"device_code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
-        ),
+        # `access_token=...` (a form, a query, a shell line) and `"access_token": ...` (JSON).
+        re.compile(rf"(?i)({_KEYS}\s*=\s*[\"']?){_VALUE}"),
+        re.compile(rf"(?i)({_KEYS}[\"']\s*:\s*[\"']?){_VALUE}"),
+        re.compile(rf"(?i)({_KEYS}:\s*[\"']){_VALUE}"),
         # An OAuth authorization code travels as `code=` in a query or form; a JSON key merely
         # ending in "code" (`"exit_code": 3`, `"user_code"`) is not a secret.
         re.compile(r"(?i)((?<![\w\"])code=)[^\s\"'&,}]+"),
         re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     )
+
+
+@functools.cache
+def _prose_pattern() -> re.Pattern[str]:
+    """`access_token: VALUE` unquoted (YAML, a log line) is also the way prose names a variable
+    (`unset WXCC_ACCESS_TOKEN: while it is set...`): the value goes only when it looks like a
+    secret (`_secretish`)."""
+    return re.compile(rf"(?i)({_KEYS}:\s*)({_VALUE})")
+
+
+def _secretish(value: str) -> bool:
+    """A token-like word: 8 characters or more with a digit or a token symbol (every Webex,
+    JWT and Microsoft token has one), or 20 or more of anything. Shorter secrets are not
+    registered either (`register_secret`)."""
+    if len(value) >= 20:
+        return True
+    return len(value) >= 8 and any(ch.isdigit() or ch in "._~+/=" for ch in value)
 
 
 def register_secret(value: str | None) -> None:
@@ -77,4 +98,6 @@ def scrub(text: str) -> str:
             text = text.replace(secret, _MASK)
     for pattern in _patterns():
         text = pattern.sub(lambda m: m.group(1) + _MASK, text)
-    return text
+    return _prose_pattern().sub(
+        lambda m: m.group(1) + (_MASK if _secretish(m.group(2)) else m.group(2)), text
+    )
