@@ -132,14 +132,16 @@ def test_admin_run_with_a_token_without_admin_role_warns(tmp_path: Path) -> None
 
 
 def test_token_expiring_soon_without_refresh_warns(tmp_path: Path, isolated_keyring: Any) -> None:
-    soon = {"access_token": "soon-token-0123456789", "expires_at": time.time() + 300}
-    isolated_keyring.set_password("wxcc-desk", "diag:tokens", json.dumps(soon))
-    prof = write_profile(tmp_path)
-    run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "identity.token"])
+    with run_sandbox() as sbx:  # the token is proved too (people/me), so a service answers
+        access = sbx.token("sam@example.com")
+        soon = {"access_token": access, "expires_at": time.time() + 300}
+        isolated_keyring.set_password("wxcc-desk", "diag:tokens", json.dumps(soon))
+        prof = write_profile(tmp_path, api=sbx.url)
+        run = run_cli(["diagnose", "-p", str(prof), "--json", "--check", "identity.token"])
     token = run.check("identity.token")
     assert token["status"] == "warn"
     assert "cannot be refreshed" in token["summary"]
-    assert "soon-token-0123456789" not in run.stdout
+    assert access not in run.stdout
 
 
 def test_desktop_telephony_with_webrtc_on_passes(tmp_path: Path) -> None:

@@ -51,21 +51,28 @@ def test_degraded_status_page_is_the_banner(tmp_path: Path) -> None:
     assert run.code == 0
 
 
-def test_revoked_token(tmp_path: Path) -> None:
+def test_revoked_token_fails_the_token_check_and_skips_what_uses_it(tmp_path: Path) -> None:
     with run_sandbox() as sbx:
         sbx.revoke_token(email="sam@example.com")
-        run = _sam(sbx, tmp_path, "--check", "identity.user")
-    user = run.check("identity.user")
-    assert user["status"] == "fail"
-    assert "401" in user["summary"]
-    assert user["tracking_ids"]
+        run = _sam(sbx, tmp_path)
+    token = run.check("identity.token")
+    assert token["status"] == "fail"
+    assert "401" in token["summary"]
+    assert token["tracking_ids"]
+    # The checks that need an accepted token are skipped, not failed with the same 401: the
+    # WebSocket's URL comes from a subscribe made with it.
+    for cid in ("identity.user", "identity.org", "config.user", "network.websocket.dns"):
+        check = run.check(cid)
+        assert check["status"] == "skip", check
+    assert "identity.token" in run.check("network.websocket.dns")["summary"]
+    assert [c["id"] for c in run.doc["checks"] if c["status"] == "fail"] == ["identity.token"]
     assert run.code == 1
 
 
 def test_slow_host_is_named_at_the_deadline(tmp_path: Path) -> None:
     with run_sandbox(faults=["latency=1500,path=/v1/people/me"]) as sbx:
         run = _sam(sbx, tmp_path, "--check", "identity.user", "--timeout", "1")
-    user = run.check("identity.user")
+    user = run.check("identity.token")  # the first to ask people/me
     assert user["status"] == "fail"
     assert user["summary"].startswith("slow: no answer within 1 s, waiting on 127.0.0.1:")
     assert user["facts"]["slow"] is True

@@ -13,11 +13,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wxcc_desk.core.errors import AuthError
-from wxcc_desk.diagnose.base import CheckContext, Layer, Outcome, Resource, Scope, check
+from wxcc_desk.diagnose.base import CheckContext, Layer, Outcome, Resource, Scope, Status, check
 from wxcc_desk.diagnose.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 
 if TYPE_CHECKING:
     from wxcc_desk.api.identity import Identity
+    from wxcc_desk.api.tokens import TokenSet
 
 EXPIRY_WARN_S = 15 * 60
 REQUIRED_SCOPES = ("spark:people_read", "cjp:config_read", "cjp:user")
@@ -25,12 +26,29 @@ REQUIRED_SCOPES = ("spark:people_read", "cjp:config_read", "cjp:user")
 
 @check("identity.token", Layer.IDENTITY, "Access token", requires=("local.profile",))
 async def token_present(ctx: CheckContext) -> Outcome:
+    """The token is there, not past its expiry, and accepted: people/me answers with it (or
+    refuses it a scope, 403, which is identity.scopes' verdict). A refused token fails here;
+    the checks that use it (the WebSocket's subscribe, the user, the configuration) are then
+    skipped instead of each filing the 401 as their own."""
     from wxcc_desk.core.redact import mask
 
     authed(ctx)  # raises the resolver's own error (no token, keyring unusable, expired)
     tokens = ctx.state.need(ctx.state.tokens, "the tokens")
+    verdict = _expiry(f"token {mask(tokens.access)} from {tokens.source}", tokens)
+    if verdict.status is Status.FAIL:
+        return verdict
+    try:
+        await ctx.get(ME)  # a refused token (401) raises its AuthError here
+    except AuthError as err:
+        if err.code != "FORBIDDEN":
+            raise
+        # 403: the token is accepted but may not read people/me; identity.scopes says which
+        # scope it lacks.
+    return verdict
+
+
+def _expiry(head: str, tokens: TokenSet) -> Outcome:
     facts: dict[str, Any] = {"source": tokens.source, "expires_at": tokens.expires_at}
-    head = f"token {mask(tokens.access)} from {tokens.source}"
     if tokens.expires_at is None:
         return Outcome.ok(f"{head}; expiry not known for this source", **facts)
     left = tokens.expires_at - time.time()
