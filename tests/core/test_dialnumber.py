@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,6 +33,20 @@ def test_garbage_fails_the_e164_rule() -> None:
     v = check_dial_number("not-a-number", DeviceType.AGENT_DN, OPEN)
     assert not v.ok and v.rule is Rule.E164
     assert "E.164" in v.hint
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("abc", "it does not look like a phone number"),
+        ("+999 123", "its country code is unknown"),
+        ("1234567890123456789", "it is too long"),
+    ],
+)
+def test_an_unreadable_number_is_said_in_our_words(value: str, why: str) -> None:
+    v = check_dial_number(value, DeviceType.AGENT_DN, OPEN)
+    assert not v.ok and v.rule is Rule.E164
+    assert v.message == f"`{value}` is not a valid phone number: {why}"  # not `(1) The string...`
 
 
 def test_too_long_fails_the_length_rule_first() -> None:

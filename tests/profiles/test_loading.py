@@ -251,3 +251,21 @@ def test_every_region_of_the_sdk_host_map_is_accepted(tmp_path: Path) -> None:
         write(tmp_path, MINIMAL.replace("eu1", region), region)
         profile = load_profile(str(tmp_path / f"{region}.yaml"), env={})
         assert profile.api_url == f"https://api.wxcc-{region}.cisco.com"
+
+
+@pytest.mark.parametrize(
+    ("env", "overrides", "fix"),
+    [
+        ({}, {"team": "Sup\x1b[31mport"}, "fix: pass --team TEXT (one line"),
+        ({"WXCC_TEAM": "Sup\x1b[31mport"}, {}, "fix: set WXCC_TEAM=TEXT (one line"),
+    ],
+)
+def test_a_team_with_an_escape_code_names_the_option_or_variable_to_fix(
+    tmp_path: Path, env: dict[str, str], overrides: dict[str, object], fix: str
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    with pytest.raises(ConfigError) as info:
+        load_profile(str(path), env=env, overrides=overrides)
+    shown = f"{info.value.message}\nfix: {info.value.hint}"
+    assert fix in shown and "no control or escape characters" in shown, shown
+    assert "\x1b" not in shown  # the value is shown escaped

@@ -357,6 +357,8 @@ def test_help_of_the_group_and_its_commands(
     assert "--force" in init
     assert "Example: wxcc-desk profiles init agent7" in init
     assert "PROFILE_EXISTS" in init
+    # The argument in capitals as every metavar (Typer braces a required one), not `{name}`.
+    assert "Usage: wxcc-desk profiles init [OPTIONS] {NAME}" in init and "{name}" not in init
     assert "Example: wxcc-desk profiles list --json" in _help(env, capsys, "profiles", "list")
     show = _help(env, capsys, "profiles", "show")
     assert "Example: wxcc-desk profiles show agent7 --team Sales --json" in show

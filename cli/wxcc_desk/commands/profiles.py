@@ -17,8 +17,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-# The login options `show` takes too, so it shows what `login -p NAME --team X` would use.
-_FLAGS = {"team": "--team", "telephony.number": "--dial-number"}
 
 
 def _actx(ctx: typer.Context) -> AppContext:
@@ -28,7 +26,7 @@ def _actx(ctx: typer.Context) -> AppContext:
 @app.command("init")
 def init(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The profile's name: later `-p NAME`."),
+    name: str = typer.Argument(..., metavar="NAME", help="The profile's name: later `-p NAME`."),
     template: str = typer.Option(
         "example", "--from", metavar="example|sandbox", help="The packaged profile to start from."
     ),
@@ -108,6 +106,7 @@ def show(  # noqa: PLR0917 (Typer maps parameters to options)
     Example: wxcc-desk profiles show agent7 --team Sales --json (or -p agent7)
     """
     from wxcc_desk.profiles.load import load_profile
+    from wxcc_desk.profiles.schema import FLAG_OPTIONS
     from wxcc_desk.profiles.settings import effective_settings, unknown_variables
     from wxcc_desk.render import profiles as render
 
@@ -115,7 +114,7 @@ def show(  # noqa: PLR0917 (Typer maps parameters to options)
     actx.json_output = as_json
     overrides = {"team": team, "telephony.number": dial_number}
     loaded = load_profile(_one_profile(name, profile, actx), env=actx.env, overrides=overrides)
-    settings = effective_settings(loaded, _FLAGS)
+    settings = effective_settings(loaded, FLAG_OPTIONS)  # as `login -p NAME --team X`
     unknown = unknown_variables(actx.env)
     for line in render.unknown_lines(unknown):
         actx.out.say(line, "warn")

@@ -11,6 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phonenumbers import NumberParseException
 
 MAX_LENGTH = 43  # dialNumber and deviceId limit of the agents API
 _EXTENSION = re.compile(r"[0-9*#]{2,20}")
@@ -149,10 +153,25 @@ def check_e164(number: str, region: str) -> tuple[str, DialVerdict | None]:
     try:
         parsed = phonenumbers.parse(main, region.upper() or "US")
     except phonenumbers.NumberParseException as err:
-        return "", _e164_failure(number, str(err))
+        return "", _e164_failure(number, _parse_problem(err))
     if not phonenumbers.is_valid_number(parsed):
         return "", _e164_failure(number, "not a valid number for its country")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def _parse_problem(err: NumberParseException) -> str:
+    """The library's reason in our words (its own text reads `(1) The string supplied...`)."""
+    import phonenumbers
+
+    kind = phonenumbers.NumberParseException
+    reasons = {
+        kind.INVALID_COUNTRY_CODE: "its country code is unknown",
+        kind.NOT_A_NUMBER: "it does not look like a phone number",
+        kind.TOO_SHORT_AFTER_IDD: "it is too short after the international prefix",
+        kind.TOO_SHORT_NSN: "it is too short",
+        kind.TOO_LONG: "it is too long",
+    }
+    return reasons.get(err.error_type, "it cannot be read as a phone number")
 
 
 def _e164_failure(number: str, why: str) -> DialVerdict:

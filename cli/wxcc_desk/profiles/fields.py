@@ -14,6 +14,7 @@ from wxcc_desk.core.errors import ConfigError
 from wxcc_desk.core.suggest import did_you_mean
 from wxcc_desk.profiles.schema import (
     AFTER_LOGIN_STATES,
+    FLAG_OPTIONS,
     MULTI_LOGIN,
     REGIONS,
     ROLES,
@@ -39,7 +40,8 @@ class Origin:
         if variable != self.label:
             return f"set {variable}={value}"
         if self.label == "command-line option":
-            return f"pass a value such as {value}"
+            flag = FLAG_OPTIONS.get(self.key)
+            return f"pass {flag} {value}" if flag else f"pass a value such as {value}"
         return f"write {self.key}: {value}"
 
     def fail(self, problem: str, hint: str) -> ConfigError:
@@ -75,7 +77,8 @@ def text(value: object, at: Origin, *, limit: int = 256) -> str:
     if not value or len(value) > limit or _CONTROL.search(value):
         raise at.fail(
             f"must be one line of 1 to {limit} characters (got {show(value)})",
-            hint=at.example("VALUE") + f" (one line, at most {limit} characters)",
+            hint=at.example("TEXT")
+            + f" (one line, at most {limit} characters, no control or escape characters)",
         )
     return value
 

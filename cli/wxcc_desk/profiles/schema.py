@@ -24,6 +24,8 @@ Trust = Literal["certifi", "os", "bundle"]
 # Every data centre in the SDK's host map (`api.wxcc-<region>.cisco.com`), India (in1) included.
 REGIONS = ("us1", "eu1", "eu2", "anz1", "ca1", "jp1", "sg1", "in1")
 ROLES: tuple[Role, ...] = ("agent", "supervisor", "supervisor_agent")
+# The profile keys `login` (and `profiles show`) take as options, and the option of each.
+FLAG_OPTIONS = {"team": "--team", "telephony.number": "--dial-number"}
 TELEPHONY_OPTIONS: tuple[TelephonyOption, ...] = ("dial_number", "extension", "desktop")
 AFTER_LOGIN_STATES: tuple[AfterLoginState, ...] = ("idle", "available")
 MULTI_LOGIN: tuple[MultiLogin, ...] = ("fail", "takeover")
