@@ -42,6 +42,10 @@ def test_usage_error_without_json_prints_nothing_on_stdout() -> None:
         (["login", "--duration", "-1"], "wxcc-desk login"),
         (["profiles", "init"], "wxcc-desk profiles init"),
         (["frob"], "wxcc-desk"),
+        # A missing option value carries no context: the words typed name the command.
+        (["status", "--json", "-p"], "wxcc-desk status"),
+        (["teams-auth", "status", "-p"], "wxcc-desk teams-auth status"),
+        (["--frob", "status"], "wxcc-desk"),
     ],
 )
 def test_a_usage_error_names_the_help_of_the_command_it_was_made_in(

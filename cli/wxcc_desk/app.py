@@ -108,18 +108,29 @@ def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppConte
     _report(
         UsageError(
             scrub(problem.format_message()),
-            hint=f"run `{_command_path(problem)} --help` for usage",
+            hint=f"run `{_command_path(problem, argv)} --help` for usage",
             code="USAGE",
         ),
         actx,
     )
 
 
-def _command_path(problem: typer.TyperException) -> str:
-    """The command the mistake was made in (`wxcc-desk teams-auth status`), else the app."""
+def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:
+    """The command the mistake was made in (`wxcc-desk teams-auth status`), else the app.
+    Some parse errors carry no context (`status -p` with no value): the words typed say it."""
     ctx = getattr(problem, "ctx", None)
     path = getattr(ctx, "command_path", "") or ""
-    return path if path.startswith("wxcc-desk") else "wxcc-desk"
+    if path.startswith("wxcc-desk"):
+        return path
+    group: object = typer.main.get_command(app)
+    words = ["wxcc-desk"]
+    for word in sys.argv[1:] if argv is None else argv:
+        commands = getattr(group, "commands", None)
+        if word.startswith("-") or not isinstance(commands, dict) or word not in commands:
+            break
+        group = commands[word]
+        words.append(word)
+    return " ".join(words)
 
 
 def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
