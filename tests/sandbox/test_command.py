@@ -83,10 +83,13 @@ def test_bad_tenant_exits_3_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_bad_fault_and_busy_port_are_usage_errors() -> None:
+def test_a_bad_fault_is_a_usage_error_and_a_busy_port_a_config_error() -> None:
     code, _, err = _run_main(["sandbox", "--fault", "explode"])
     assert code == 2
     assert "unknown fault kind" in err
+    code, _, err = _run_main(["sandbox", "--fault", "status=major:Agent"])
+    assert code == 2
+    assert "matches no component" in err and "Contact Center" in err
     import socket
 
     with socket.socket() as busy:
@@ -94,8 +97,8 @@ def test_bad_fault_and_busy_port_are_usage_errors() -> None:
         busy.listen()
         port = busy.getsockname()[1]
         code, _, err = _run_main(["sandbox", "--port", str(port)])
-    assert code == 2
-    assert "cannot listen" in err
+    assert code == 3  # the flags are right: the machine refuses the port
+    assert "cannot listen" in err and "pick another --port" in err
 
 
 def test_help_mentions_the_options(capsys: pytest.CaptureFixture[str]) -> None:

@@ -136,6 +136,7 @@ def test_welcome_knob(sandbox: SandboxHandle, run) -> None:
         ("drop,rate=2", "rate 0..1"),
         ("drop,when=now", "unknown fault option"),
         ("status=bad:US1", "LEVEL:COMPONENT"),
+        ("status=major:Agent", "matches no component"),
         ("ws-withhold", "event name"),
         ("", "empty"),
         ("drop,path", "KEY=VALUE"),

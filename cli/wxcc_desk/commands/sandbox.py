@@ -111,10 +111,11 @@ def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
 
     try:
         asyncio.run(serve_until_signal(world, host, port, ready))
-    except OSError as err:
-        raise UsageError(
+    except OSError as err:  # the flags are right; the machine refuses (as login --web's port)
+        raise ConfigError(
             f"cannot listen on {host}:{port}: {err.strerror or err}",
             hint="pick another --port (0 chooses a free one)",
+            code="PORT_UNAVAILABLE",
         ) from None
     render.stopped(actx.out)
 

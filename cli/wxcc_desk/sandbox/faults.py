@@ -188,6 +188,13 @@ def _check_kind(fault: Fault) -> None:
                 f"status fault must be LEVEL:COMPONENT with LEVEL one of "
                 f"{', '.join(STATUS_LEVELS)}, e.g. status=degraded:US1 (got {value!r})"
             )
+        from wxcc_desk.sandbox.status_page import REGIONS, matching  # it imports this module
+
+        if not matching(name):
+            raise FaultError(
+                f"status fault {value!r} matches no component of the status page; NAME is "
+                f"part of one, e.g. Contact Center, Identity, {', '.join(REGIONS)}"
+            )
     if fault.retry_after is not None and kind != "error":
         raise FaultError(f"retry-after applies to error faults only (got {fault.spec!r})")
     if kind == "drop" and value:

@@ -23,9 +23,18 @@ _INDICATOR = {
 _RANK = ["none", "maintenance", "minor", "major", "critical"]
 
 
+def _names() -> list[tuple[str, str]]:
+    identity = ["Webex Identity - Authentication", "Webex Identity - People API"]
+    return [(f"Webex Contact Center - {r}", "cc") for r in REGIONS] + [(n, "id") for n in identity]
+
+
+def matching(needle: str) -> list[str]:
+    """The components a `status=LEVEL:NAME` fault degrades (NAME in the name, any case)."""
+    return [name for name, _ in _names() if needle.lower() in name.lower()]
+
+
 def components(world: World) -> list[dict[str, Any]]:
-    names = [(f"Webex Contact Center - {r}", "cc") for r in REGIONS]
-    names += [("Webex Identity - Authentication", "id"), ("Webex Identity - People API", "id")]
+    names = _names()
     out = [_component(g, gid, None, True) for gid, g in GROUPS.items()]
     out += [_component(name, name, gid, False) for name, gid in names]
     for fault in world.faults:
