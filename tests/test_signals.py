@@ -24,10 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import CliRun, invoke
-from tests.support.profiles import write_profile
+from tests.support.profiles import sandbox_teams, write_profile
 from tests.support.sandbox_fixtures import MakeSandbox
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
 
 HOLD_PEOPLE_ME = "latency=60000,path=/v1/people/me"
 WORDS = {signal.SIGINT: "interrupted (Ctrl-C): ", signal.SIGTERM: "terminated (SIGTERM): "}
@@ -43,49 +42,33 @@ class _Stdin(io.StringIO):
 class Case:
     name: str
     argv: tuple[str, ...]
-    fault: str | None  # held request, or None when the command waits on its own
-    says: str  # the stderr text that marks the wait, when there is no fault
     text: str  # what the one line must say after the signal's words
-    token_env: bool = True  # WXCC_ACCESS_TOKEN set (else the command reads stdin or a browser)
-    stdin: str | None = None
+    fault: str | None = HOLD_PEOPLE_ME  # the held request, or None: the command waits itself
+    says: str = ""  # the stderr text that marks the wait, when there is no fault
+    stdin: str | None = None  # the token on stdin (auth login --with-token)
+
+    @property
+    def token_env(self) -> bool:
+        """WXCC_ACCESS_TOKEN set, except where the command gets its own token (auth login)."""
+        return self.argv[:2] != ("auth", "login")
 
     def __str__(self) -> str:
         return self.name
 
 
-def _teams_auth(profile: str) -> str:
-    return f"run `wxcc-desk teams-auth status -p {profile}` to see"
-
-
+STORED = "the token may or may not be stored; run `wxcc-desk auth status -p {p}` to see"
+TEAMS = (
+    "the Microsoft sign-in may be unfinished or not stored; "
+    "run `wxcc-desk teams-auth status -p {p}` to see"
+)
 CASES = [
-    Case("status", ("status",), HOLD_PEOPLE_ME, "", EARLY),
-    Case("auth-status", ("auth", "status"), HOLD_PEOPLE_ME, "", EARLY),
-    Case(
-        "auth-login-with-token",
-        ("auth", "login", "--with-token"),
-        HOLD_PEOPLE_ME,
-        "",
-        "the token may or may not be stored; run `wxcc-desk auth status -p {p}` to see",
-        token_env=False,
-        stdin="TOKEN\n",
-    ),
-    Case(
-        "auth-login-web",
-        ("auth", "login", "--web"),
-        None,
-        "waiting up to",
-        "the token may or may not be stored; run `wxcc-desk auth status -p {p}` to see",
-        token_env=False,
-    ),
-    Case("teams-auth-status", ("teams-auth", "status"), HOLD_PEOPLE_ME, "", EARLY),
-    Case(
-        "teams-auth-login",
-        ("teams-auth", "login", "--new-code"),
-        None,
-        "enter the code",
-        "the Microsoft sign-in may be unfinished or not stored; " + _teams_auth("{p}"),
-    ),
-    Case("diagnose", ("diagnose",), HOLD_PEOPLE_ME, "", EARLY),
+    Case("status", ("status",), EARLY),
+    Case("auth-status", ("auth", "status"), EARLY),
+    Case("auth-login-stdin", ("auth", "login", "--with-token"), STORED, stdin="TOKEN\n"),
+    Case("auth-login-web", ("auth", "login", "--web"), STORED, None, "waiting up to"),
+    Case("teams-auth-status", ("teams-auth", "status"), EARLY),
+    Case("teams-auth-login", ("teams-auth", "login", "--new-code"), TEAMS, None, "enter the code"),
+    Case("diagnose", ("diagnose",), EARLY),
 ]
 
 
@@ -116,13 +99,7 @@ def _signal_when(ready: Callable[[], bool], sig: signal.Signals, sent: list[bool
 
 
 def _profile(sb: SandboxHandle, folder: Path) -> Path:
-    teams = {
-        "tenant": SANDBOX_TENANT_DOMAIN,
-        "client_id": SANDBOX_CLIENT_ID,
-        "authority_url": sb.url,
-        "graph_url": sb.url,
-    }
-    return write_profile(folder, "lab", api=sb.url, teams=teams, timeouts=None)
+    return write_profile(folder, "lab", api=sb.url, teams=sandbox_teams(sb.url), timeouts=None)
 
 
 def _run(

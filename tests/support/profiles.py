@@ -46,3 +46,15 @@ def write_profile(
     path = folder / f"{name}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def sandbox_teams(url: str) -> dict[str, str]:
+    """A profile's `teams:` block for the sandbox's Microsoft side at `url`."""
+    from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
+
+    return {
+        "tenant": SANDBOX_TENANT_DOMAIN,
+        "client_id": SANDBOX_CLIENT_ID,
+        "authority_url": url,
+        "graph_url": url,
+    }

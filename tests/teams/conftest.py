@@ -14,7 +14,7 @@ import pytest
 from tests.support import profiles as support_profiles
 from tests.support.cli import CliRun, invoke
 from wxcc_desk.sandbox import SandboxHandle
-from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_DOMAIN
+from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID
 
 
 @dataclass
@@ -63,13 +63,7 @@ def write_profile(folder: Path, name: str, url: str, teams: dict[str, str] | Non
 
 @pytest.fixture
 def profile(ms: MsSandbox, tmp_path: Path) -> Path:
-    teams = {
-        "tenant": SANDBOX_TENANT_DOMAIN,
-        "client_id": SANDBOX_CLIENT_ID,
-        "authority_url": ms.url,
-        "graph_url": ms.url,
-    }
-    return write_profile(tmp_path, "teams", ms.url, teams)
+    return write_profile(tmp_path, "teams", ms.url, support_profiles.sandbox_teams(ms.url))
 
 
 @pytest.fixture
@@ -94,7 +88,7 @@ def mint_tokens(ms: MsSandbox) -> dict[str, str]:
     """Sign sam in straight against the sandbox's endpoints (as another machine would)."""
     import httpx
 
-    from wxcc_desk.sandbox.microsoft.state import SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID
+    from wxcc_desk.sandbox.microsoft.state import SANDBOX_TENANT_ID
 
     ms.auto("approve")
     root = f"{ms.url}/{SANDBOX_TENANT_ID}/oauth2/v2.0"
