@@ -26,6 +26,8 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
     from wxcc_desk.profiles.packaged import packaged_path
     from wxcc_desk.sandbox import run_sandbox
 
+    # A Ctrl-C or SIGTERM says so, not what the sandbox's station was left in.
+    actx.at_risk = "the demo's own sandbox stops with it; nothing else was changed"
     # The sandbox profile shipped in the package: the demo needs no checkout and no profile
     # of the user's (a `sandbox` profile of their own is left alone).
     with (
@@ -40,6 +42,7 @@ def run_demo(actx: AppContext, on_event: EventSink) -> DemoReport:
         )
         tokens = TokenSet(sandbox.token(profile.user), source=cast(TokenSource, "sandbox"))
         st = build_station(actx, profile, tokens, on_event, state_dir=Path(state))
+        st.on_risk = lambda _text: None
         login, status, logout = interrupt.run(_walk(st, profile))
         return DemoReport(sandbox.url, login, status, token_view(tokens), logout)
 
