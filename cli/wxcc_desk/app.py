@@ -150,10 +150,10 @@ def _run(argv: list[str] | None, actx: AppContext) -> None:
         # raising it: pass a non-zero one on (diagnose exits 1 when a check fails).
         if isinstance(code, int) and code:
             if code == ExitCode.INTERRUPTED:  # Typer turned a Ctrl-C into a silent Exit(130)
-                raise interrupt.outside(actx, ctrl_c=True)
+                _stop_outside(argv, actx, ctrl_c=True)
             sys.exit(code)
     except interrupt.Terminated:  # SIGTERM outside a station guard (core/interrupt.py)
-        _stop(interrupt.outside(actx, ctrl_c=False), actx)
+        _stop_outside(argv, actx, ctrl_c=False)
     except Stopped as stop:  # Ctrl-C or SIGTERM: one line, JSON with --json (core/interrupt.py)
         _stop(stop, actx)
     except WxccError as err:
@@ -165,15 +165,31 @@ def _run(argv: list[str] | None, actx: AppContext) -> None:
         _usage(usage, argv, actx)
         sys.exit(int(ExitCode.USAGE))
     except (typer.Abort, KeyboardInterrupt):  # click makes a Ctrl-C an Abort (no prompts here)
-        _stop(interrupt.outside(actx, ctrl_c=True), actx)
+        _stop_outside(argv, actx, ctrl_c=True)
     except Exception as bug:  # the one place a bug is caught: report it without a traceback
+        if interrupt.signalled():  # Python turned the signal's exception into another one
+            _stop_outside(argv, actx, ctrl_c=interrupt.by_ctrl_c(bug))
         _report_bug(bug, actx)
         sys.exit(int(ExitCode.INTERNAL))
 
 
 def _stop(stop: Stopped, actx: AppContext) -> NoReturn:
+    interrupt.dealt_with()
     _report_stop(stop, actx)
     sys.exit(int(stop.exit_code))
+
+
+def _stop_outside(argv: list[str] | None, actx: AppContext, *, ctrl_c: bool) -> NoReturn:
+    """A Ctrl-C or SIGTERM outside a station guard; `--json` as typed counts, also when the
+    signal came before the command read its options."""
+    actx.json_output = actx.json_output or "--json" in (sys.argv[1:] if argv is None else argv)
+    _stop(interrupt.outside(actx, ctrl_c=ctrl_c), actx)
+
+
+def stopped_outside_main(ctrl_c: bool) -> NoReturn:
+    """A Ctrl-C or SIGTERM while Python imported the app, or after `main` (`__main__.run`):
+    the same one line and exit code, and with `--json` the error document."""
+    _stop_outside(None, AppContext(), ctrl_c=ctrl_c)
 
 
 def _report_stop(stop: Stopped, actx: AppContext) -> None:

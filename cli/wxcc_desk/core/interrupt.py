@@ -66,6 +66,7 @@ def guard(risk: Risk, *, profile_ref: str, hold: bool = False) -> Iterator[None]
     risk.at_risk = NOTHING_YET
     previous = _install(_raise_terminated)
     try:
+        raise_swallowed()
         yield
     except KeyboardInterrupt:
         raise _stopped(Stopped, "interrupted (Ctrl-C)", risk, profile_ref) from None
@@ -115,8 +116,78 @@ def _where(ref: str) -> str:
     return f" -p {shlex.quote(ref)}" if ref else ""  # `ref` is -p as given: paste-safe here
 
 
-def _raise_terminated(_signum: int, _frame: object) -> None:
+# The signals whose handler ran and whose exception has not been dealt with yet. Python drops an
+# exception raised inside a weakref callback (an import's lock: "Exception ignored in ...
+# _get_module_lock"): a Ctrl-C or SIGTERM landing there would be lost and the command would run
+# on. `raise_swallowed` raises it again where the command's work begins.
+_caught: list[int] = []
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    _caught.append(signum)
     raise Terminated
+
+
+def _raise_interrupt(signum: int, _frame: object) -> None:
+    _caught.append(signum)
+    raise KeyboardInterrupt
+
+
+def for_process() -> None:
+    """The console script's first step (`__main__.run`), before the app is imported: Ctrl-C
+    and SIGTERM raise from here on, and are remembered (`raise_swallowed`); Python's report of
+    one it dropped (`Exception ignored in ...` and a traceback) is not printed."""
+    import sys
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGINT, _raise_interrupt)
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    shown = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt | Terminated):
+            shown(unraisable)
+
+    sys.unraisablehook = quiet
+
+
+def raise_swallowed() -> None:
+    """Raise again a signal whose exception Python dropped (see `_caught`)."""
+    if _caught:
+        signum = _caught[-1]
+        _caught.clear()
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def signalled() -> bool:
+    """A signal came and was not dealt with: an error now may be its doing (Python turns a
+    KeyboardInterrupt inside a class body or a weakref callback into another error)."""
+    return bool(_caught)
+
+
+def by_ctrl_c(stop: BaseException) -> bool:
+    """Whether the stop came from Ctrl-C: its exception says so, else the last signal caught."""
+    if isinstance(stop, KeyboardInterrupt):
+        return True
+    if isinstance(stop, Terminated) or not _caught:
+        return False
+    return _caught[-1] == signal.SIGINT
+
+
+def dealt_with() -> None:
+    """The run has turned the signal into its one line: nothing is left to raise again, and
+    the coroutines it left unawaited are no news (Python would warn of each at exit)."""
+    import warnings
+
+    _caught.clear()
+    warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+
+
+def settle() -> None:
+    """The exit code is decided: a signal now would only kill a finished run without a word."""
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _install(handler: Any) -> Any:
@@ -129,24 +200,34 @@ def _install(handler: Any) -> Any:
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run(main)` in which SIGTERM cancels the main task as Ctrl-C does; when that
-    cancellation ends the run, Terminated is raised (KeyboardInterrupt for Ctrl-C, as asyncio
-    does). A handler the flow installs itself (`login --hold` ends cleanly) takes precedence."""
+    """`asyncio.run(main)` in which SIGTERM and Ctrl-C cancel the main task (so every `async
+    with` closes its socket first); when that cancellation ends the run, Terminated or
+    KeyboardInterrupt is raised, as asyncio does for Ctrl-C. The loop handles Ctrl-C itself
+    because asyncio only does when Python's default handler is set, and the console script
+    sets its own (`for_process`). A handler the flow installs itself (`login --hold` ends
+    cleanly on SIGTERM) takes precedence."""
     import asyncio
 
-    before = signal.getsignal(signal.SIGTERM)
-    hit: list[bool] = []
+    try:
+        raise_swallowed()  # a signal dropped during the imports: stop before any request
+    except BaseException:
+        main.close()  # never started: no "never awaited" warning
+        raise
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    hit: list[int] = []
 
     async def wrapped() -> T:
         task = asyncio.current_task()
 
-        def on_sigterm() -> None:
-            hit.append(True)
+        def on_signal(signum: int) -> None:
+            hit.append(signum)
             if task is not None:
                 task.cancel()
 
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, on_sigterm)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, on_signal, sig)
         return await main
 
     try:
@@ -155,9 +236,11 @@ def run(main: Coroutine[Any, Any, T]) -> T:
                 return runner.run(wrapped())
             except asyncio.CancelledError:
                 if hit:
-                    raise Terminated from None
+                    raise KeyboardInterrupt if hit[-1] == signal.SIGINT else Terminated from None
                 raise
     finally:
-        # Closing the loop reset SIGTERM to the default: put back the handler from before.
-        if before is not None:
-            _install(before)
+        # Closing the loop reset both signals to Python's defaults: put back the ones before.
+        for sig, handler in before.items():
+            if handler is not None:
+                with contextlib.suppress(ValueError, OSError, AttributeError):
+                    signal.signal(sig, handler)
