@@ -75,7 +75,21 @@ def test_tcp_refused(tmp_path: Path) -> None:
     tcp = run.check("network.api.tcp")
     assert tcp["status"] == "fail"
     assert f"127.0.0.1:{port}" in tcp["summary"]
+    assert f"nothing listens on 127.0.0.1:{port}" in tcp["remediation"]  # not "a firewall"
     assert run.status("network.api.tls") == "skip"
+
+
+def test_an_unreachable_identity_host_is_one_cause_not_a_token_failure(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    profile = write_profile(tmp_path, api=f"http://127.0.0.1:{port}")
+    run = run_cli(["diagnose", "-p", str(profile), "--json"], env={"WXCC_ACCESS_TOKEN": "t" * 40})
+    token = run.check("identity.token")
+    assert token["status"] == "skip" and "identity could not be reached" in token["summary"]
+    assert run.status("identity.user") == "skip" and run.status("config.user") == "skip"
+    failed = {c["id"] for c in run.doc["checks"] if c["status"] == "fail"}
+    assert failed and all(cid.startswith("network.") for cid in failed), failed
 
 
 def test_plain_http_loopback_skips_tls_and_http_5xx_fails(tmp_path: Path) -> None:

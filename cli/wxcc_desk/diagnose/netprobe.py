@@ -82,13 +82,24 @@ async def open_tcp(
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (TimeoutError, OSError) as err:
         what = "proxy " if target.proxy else ""
-        hint = _PROXY_HINT if target.proxy else "a firewall or VPN may block the port"
+        hint = _PROXY_HINT if target.proxy else _tcp_hint(err, host, port)
         raise NetworkError(
             f"TCP connection to {what}{host}:{port} failed: {_why(err)}", hint=hint, code="TCP"
         ) from None
     if target.proxy:
         await _connect_tunnel(reader, writer, target, timeout)
     return reader, writer, _ms(start)
+
+
+def _tcp_hint(err: BaseException, host: str, port: int) -> str:
+    """Refused means the host answered that nothing listens there: the address or port is
+    wrong, or the service is down; no answer at all points at a firewall or VPN."""
+    if isinstance(err, ConnectionRefusedError):
+        return (
+            f"nothing listens on {host}:{port} (the connection was refused): check the URL's "
+            "host and port, and that the service is running"
+        )
+    return "a firewall or VPN may block the port (no answer from the host)"
 
 
 async def _connect_tunnel(

@@ -12,7 +12,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from wxcc_desk.core.errors import AuthError
+from wxcc_desk.core.errors import AuthError, NetworkError
 from wxcc_desk.diagnose.base import CheckContext, Layer, Outcome, Resource, Scope, Status, check
 from wxcc_desk.diagnose.data import AGENT_CONFIG, ME, ORG, SIGN_IN, authed
 
@@ -44,6 +44,12 @@ async def token_present(ctx: CheckContext) -> Outcome:
             raise
         # 403: the token is accepted but may not read people/me; identity.scopes says which
         # scope it lacks.
+    except NetworkError as err:  # the network.identity checks say why: not a second failure
+        return Outcome.skip(
+            f"{verdict.summary}; not proved: identity could not be reached "
+            "(see network.identity.*)",
+            detail=err.message,
+        )
     return verdict
 
 
