@@ -118,3 +118,16 @@ def test_forget_with_an_unusable_keyring_says_nothing_was_deleted(
     res = run_cli(sandbox, "logout", "-p", PROFILE, "--forget")
     assert res.code == 6, res.err
     assert "--forget deleted nothing: the keyring is unavailable" in res.err
+
+
+@pytest.mark.parametrize("command", ["status", "login", "logout"])
+def test_another_users_environment_token_asks_to_replace_the_variable(
+    sandbox: SandboxHandle, command: str
+) -> None:
+    alice = sandbox.mint_token("alice@example.com")
+    res = run_cli(sandbox, command, "-p", PROFILE, email=None, env={"WXCC_ACCESS_TOKEN": alice})
+    assert res.code == 4, res.err
+    assert "the token belongs to alice@example.com, not to the profile's user" in res.err
+    assert "fix: replace WXCC_ACCESS_TOKEN with a token of sam@example.com, or unset it" in res.err
+    assert "login --web" not in res.err  # a sign-in cannot help while the variable is set
+    assert alice not in res.text

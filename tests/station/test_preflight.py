@@ -91,7 +91,7 @@ def test_a_mistyped_team_or_idle_code_gets_the_closest_name() -> None:
     with pytest.raises(ConfigError) as err:
         resolve_team("Sals", TEAMS, required=True)
     assert err.value.code == "TEAM_NOT_FOUND"
-    assert err.value.hint.startswith("did you mean 'Sales'? set `team` to one of those")
+    assert err.value.hint.startswith("did you mean 'Sales'? give one of those as the team")
     with pytest.raises(ConfigError) as far:
         resolve_team("Marketing", TEAMS, required=True)
     assert "did you mean" not in far.value.hint

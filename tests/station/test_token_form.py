@@ -49,6 +49,7 @@ def _assert_refused(sandbox: SandboxHandle, code: int, out: str, err: str, words
         (f"{SECRET}{TAIL}".encode("utf-16"), "byte-order mark"),
         (f"{SECRET}{TAIL}".encode("utf-16-be"), "control character (U+0000 at character 1)"),
         (b"  \n", "is empty"),
+        ((SECRET + "x" * 20000 + TAIL).encode(), "more than any access token (8000 at most)"),
     ],
 )
 def test_a_bad_stdin_token_is_refused_locally(

@@ -21,6 +21,12 @@ _HINT = (
 )
 
 
+# Far above any Webex or JWT access token (a few hundred to a few thousand characters), and
+# below the 8 KiB header lines common servers take: a longer one is a wrong file, refused here
+# rather than as the service's HTTP 400.
+MAX_TOKEN = 8000
+
+
 class BadToken(ConfigError):
     default_code = "BAD_TOKEN"
 
@@ -58,6 +64,8 @@ def token_problem(token: str) -> str:
     """What makes `token` unusable in a header, as words after "the token"; "" when fine."""
     if not token:
         return "is empty"
+    if len(token) > MAX_TOKEN:
+        return f"is {len(token)} characters long, more than any access token ({MAX_TOKEN} at most)"
     for index, ch in enumerate(token, 1):
         code = ord(ch)
         if 0x21 <= code <= 0x7E:

@@ -57,7 +57,7 @@ async def whoami(st: Station, spec: StationSpec) -> Identity:
     """people/me, and the checks that the token is the profile user's, of the right org."""
     st.step("checking who the token belongs to")
     me = await get_me(st.http, st.identity_url)
-    check_identity(spec, me)
+    check_identity(spec, me, st.token_source)
     check_token_org(st.token_org, me)
     st.claim(me.ci_user_id, me.org_id)  # from now on only this agent's events are the user's
     return me

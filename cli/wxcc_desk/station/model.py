@@ -122,6 +122,7 @@ class Station:
     on_event: EventSink = field(default=lambda e: None)
     user: str = ""  # the profile's user: status notes, logout refuses, another token's user
     token_org: str = ""  # the org a WxCC user token names (its third `_` part), when it does
+    token_source: str = ""  # where the token came from (api/tokens.py TokenSource): fixes say it
     cli_ref: str = ""  # how hints name the profile: `-p <cli_ref>`
     hold_timings: HoldTimings = field(default_factory=HoldTimings)  # --hold liveness, backoff
     # Told what a Ctrl-C or SIGTERM now would leave (core/interrupt.py prints it then).
@@ -188,17 +189,29 @@ def session_from(data: dict[str, Any], team_name: str = "", idle_name: str = "")
     )
 
 
-def check_token_user(user: str, me: Identity, outcome: str = "") -> None:
+def check_token_user(user: str, me: Identity, outcome: str = "", source: str = "") -> None:
     """The token must be the profile user's: login, status and logout act on the token's own
-    station, which would be somebody else's. `outcome` says what was not done."""
+    station, which would be somebody else's. `outcome` says what was not done; `source`, where
+    the token came from, decides the fix (a sign-in cannot replace WXCC_ACCESS_TOKEN)."""
     if not me.has_email(user):
         raise AuthError(
             f"the token belongs to {me.email or me.display_name or 'another user'}, not to the "
             f"profile's user {user}" + (f"; {outcome}" if outcome else ""),
-            hint="sign in as the profile's user (`wxcc-desk login --web`) or fix `user` in the "
-            "profile",
+            hint=_wrong_user_fix(user, source),
             code="WRONG_USER",
         )
+
+
+def _wrong_user_fix(user: str, source: str) -> str:
+    if source == "env":
+        return (
+            f"replace WXCC_ACCESS_TOKEN with a token of {user}, or unset it (while it is set "
+            "it is used before the keyring, so signing in cannot help); or fix `user` in the "
+            "profile"
+        )
+    if source == "stdin":
+        return f"pipe a token of {user} to --with-token, or fix `user` in the profile"
+    return "sign in as the profile's user (`wxcc-desk login --web`) or fix `user` in the profile"
 
 
 @dataclass

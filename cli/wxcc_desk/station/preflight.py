@@ -30,8 +30,8 @@ class LoginPlan:
     warnings: tuple[str, ...] = ()
 
 
-def check_identity(spec: StationSpec, me: Identity) -> None:
-    check_token_user(spec.user, me)
+def check_identity(spec: StationSpec, me: Identity, source: str = "") -> None:
+    check_token_user(spec.user, me, source=source)
 
 
 def check_token_org(token_org: str, me: Identity) -> None:
@@ -204,7 +204,8 @@ def resolve_team(name: str | None, teams: Sequence[Team], *, required: bool) -> 
         raise ConfigError(
             f"team {name!r} is not one of the user's teams ({_names(teams)})",
             hint=did_you_mean(name, [t.name for t in teams])
-            + "set `team` to one of those, or ask an admin to add the user to the team",
+            + "give one of those as the team (`--team`, `WXCC_TEAM` or `team:` in the profile), "
+            "or ask an admin to add the user to the team",
             code="TEAM_NOT_FOUND",
         )
     if len(found) > 1:

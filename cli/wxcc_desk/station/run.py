@@ -84,6 +84,7 @@ def build_station(
         cli_ref=profile.cli_ref,
         user=profile.user,
         token_org=org_from_token(tokens.access),
+        token_source=tokens.source,
         api_url=profile.api_url,
         identity_url=profile.identity_url,
         status_url=profile.status_url,

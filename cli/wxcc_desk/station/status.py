@@ -113,7 +113,7 @@ async def status(st: Station) -> StatusReport:
     record, unreadable = _record_or_note(st)
     report = StatusReport(me, None, banner, record, reason, notes=unreadable)
     if st.user:  # another user's station is not this profile's status
-        check_token_user(st.user, me, "its station is not shown")
+        check_token_user(st.user, me, "its station is not shown", st.token_source)
     if data is not None:
         team, idle = await _names(st, me.org_id, data, report.notes)
         report.session = session_from(data, team, idle)
@@ -178,7 +178,7 @@ async def _logout_locked(
 ) -> LogoutReport:
     me = await get_me(st.http, st.identity_url)
     if st.user:  # logging out whoever the token belongs to would sign out the wrong person
-        check_token_user(st.user, me, "nothing was logged out")
+        check_token_user(st.user, me, "nothing was logged out", st.token_source)
     st.claim(me.ci_user_id, me.org_id)  # another agent's events never decide this logout
     async with open_socket(st, allow_multi_login=True, force=False, probe=True) as sock:
         env = await learn_session(st, sock)

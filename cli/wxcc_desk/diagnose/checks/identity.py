@@ -77,7 +77,8 @@ async def token_user(ctx: CheckContext) -> Outcome:
     me = await ctx.get(ME)
     if ctx.state.admin_mode:
         return _admin(me)
-    check_identity(spec_from_profile(ctx.state.known_profile), me)  # login's own rule
+    tokens = ctx.state.need(ctx.state.tokens, "the tokens")
+    check_identity(spec_from_profile(ctx.state.known_profile), me, tokens.source)  # login's rule
     return Outcome.ok(f"token belongs to {me.email} ({me.display_name})", ci_user_id=me.ci_user_id)
 
 
