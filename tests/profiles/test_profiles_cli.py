@@ -89,6 +89,14 @@ def test_init_never_overwrites_without_force(env: dict[str, str], folder: Path) 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_the_force_fix_keeps_the_template_it_was_asked_for(env: dict[str, str]) -> None:
+    assert run(env, "init", "lab", "--from", "sandbox").code == 0
+    err = one_error(run(env, "init", "lab", "--from", "sandbox"), 3)
+    assert "`wxcc-desk profiles init lab --from sandbox --force`" in err  # not the example
+    err = one_error(run(env, "init", "lab"), 3)
+    assert "`wxcc-desk profiles init lab --force`" in err
+
+
 def test_init_into_a_blocked_config_folder_names_it_not_wxcc_desk_home(
     env: dict[str, str], folder: Path
 ) -> None:

@@ -99,6 +99,10 @@ def test_a_bad_fault_is_a_usage_error_and_a_busy_port_a_config_error() -> None:
         code, _, err = _run_main(["sandbox", "--port", str(port)])
     assert code == 3  # the flags are right: the machine refuses the port
     assert "cannot listen" in err and "pick another --port" in err
+    code, _, err = _run_main(["sandbox", "--host", "10.255.255.1", "--allow-remote"])
+    assert code == 3
+    assert "--host 10.255.255.1 is not an address of this machine" in err
+    assert "--port" not in err.split("fix:", 1)[1]  # the port was never the problem
 
 
 def test_help_mentions_the_options(capsys: pytest.CaptureFixture[str]) -> None:

@@ -173,6 +173,16 @@ def test_ci_refresh_token_from_environment(
     assert any(k.endswith(":teams_refresh_token") for k in stored)
 
 
+def test_a_refused_environment_refresh_token_is_named_as_the_variable(
+    cli: Cli, profile: Path, isolated_keyring: object
+) -> None:
+    env = {"WXCC_TEAMS_REFRESH_TOKEN": "bogus-refresh-token-0123"}
+    login = cli("teams-auth", "login", "-p", str(profile), "--no-wait", env=env)
+    assert "the refresh token in WXCC_TEAMS_REFRESH_TOKEN no longer works" in login.err
+    assert "stored refresh token" not in login.err  # nothing was stored: it came from the env
+    assert "bogus-refresh-token-0123" not in login.text
+
+
 def test_logout_removes_tokens(cli: Cli, ms: MsSandbox, profile: Path) -> None:
     _signed_in(cli, ms, profile)
     out = cli("teams-auth", "logout", "-p", str(profile))

@@ -112,10 +112,16 @@ def _serve(actx: AppContext, world: "World", host: str, port: int) -> None:
     try:
         asyncio.run(serve_until_signal(world, host, port, ready))
     except OSError as err:  # the flags are right; the machine refuses (as login --web's port)
+        import errno
+
+        taken = err.errno in (errno.EADDRINUSE, errno.EACCES)
         raise ConfigError(
             f"cannot listen on {host}:{port}: {err.strerror or err}",
-            hint="pick another --port (0 chooses a free one)",
-            code="PORT_UNAVAILABLE",
+            hint="pick another --port (0 chooses a free one)"
+            if taken
+            else f"--host {host} is not an address of this machine: use 127.0.0.1 (the "
+            "default), or one of its own addresses with --allow-remote",
+            code="PORT_UNAVAILABLE" if taken else "HOST_UNAVAILABLE",
         ) from None
     render.stopped(actx.out)
 

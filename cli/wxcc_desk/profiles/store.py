@@ -88,18 +88,27 @@ def init_profile(
     if existing and not force:
         raise ProfileExists(
             f"profile {name!r} already exists: {target}",
-            hint=f"pass --force to replace it (`wxcc-desk profiles init {name} --force`), or "
+            hint=f"pass --force to replace it (`{_init_command(name, template)}`), or "
             "choose another name",
         )
     # 0700 (profiles say who works where); an existing folder keeps its mode
     private_folder(folder, "config", tighten=False)
-    _write(target, template_text(template, name), replace=force)
+    _write(
+        target, template_text(template, name), replace=force, command=_init_command(name, template)
+    )
     earlier = [f.path for f in profile_files(default_search_dirs(env)) if f.name == name]
     shadow = earlier[0] if earlier and earlier[0] != target else None
     return Written(name, target, template, bool(existing), shadow)
 
 
-def _write(target: Path, text: str, *, replace: bool) -> None:
+def _init_command(name: str, template: str) -> str:
+    """The `profiles init` that replaces the profile, with the same `--from` (not the
+    example in place of the sandbox profile)."""
+    source = "" if template == "example" else f" --from {template}"
+    return f"wxcc-desk profiles init {name}{source} --force"
+
+
+def _write(target: Path, text: str, *, replace: bool, command: str) -> None:
     """Write a temp file (mkstemp: 0600) and fsync it, then rename it over the target or, when
     nothing may be replaced, link it (which fails if the target appeared meanwhile)."""
     try:
@@ -115,7 +124,7 @@ def _write(target: Path, text: str, *, replace: bool) -> None:
     except FileExistsError:
         raise ProfileExists(
             f"profile {target.stem!r} already exists: {target}",
-            hint=f"pass --force to replace it (`wxcc-desk profiles init {target.stem} --force`)",
+            hint=f"pass --force to replace it (`{command}`)",
         ) from None
     except OSError as err:
         raise _unwritable(target, err) from None

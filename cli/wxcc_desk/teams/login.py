@@ -92,9 +92,11 @@ def _no_wait_needs_keyring(s: TeamsSession) -> ConfigError:
 
 async def _renew(s: TeamsSession, on_note: Callable[[str], None]) -> bool:
     """Re-authenticate from a refresh token, without a person. False: a person is needed."""
-    refresh = s.store.refresh_token() or s.env.get(ENV_REFRESH, "").strip() or None
+    stored = s.store.refresh_token()
+    refresh = stored or s.env.get(ENV_REFRESH, "").strip() or None
     if not refresh:
         return False
+    where = "the stored refresh token" if stored else f"the refresh token in {ENV_REFRESH}"
     async with s.http() as http:
         result = await entra.redeem_refresh_token(
             http, s.target.endpoints, s.target.client_id or "", refresh
@@ -105,10 +107,7 @@ async def _renew(s: TeamsSession, on_note: Callable[[str], None]) -> bool:
         s.store.save_tokens(result)
         s.store.clear_pending()
         return True
-    on_note(
-        f"the stored refresh token no longer works ({result.error}: {result.summary}); "
-        "starting a new sign-in"
-    )
+    on_note(f"{where} no longer works ({result.error}: {result.summary}); starting a new sign-in")
     s.store.record(
         LastOutcome(
             state="failed",
