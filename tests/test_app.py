@@ -56,6 +56,13 @@ def test_a_usage_error_names_the_help_of_the_command_it_was_made_in(
     assert err.splitlines()[-1].strip() == f"fix: run `{command} --help` for usage"
 
 
+def test_a_command_option_before_the_command_says_where_it_goes() -> None:
+    code, _, err = _run(["--json", "status", "-p", "lab"])
+    assert code == 2
+    assert err.splitlines()[0] == "error: No such option: --json"  # not "Possible: --version"
+    assert "fix: options of a command go after it: `wxcc-desk status --json ...`" in err
+
+
 def test_bare_command_shows_the_help_without_an_error_line() -> None:
     code, _, err = _run([])
     assert code == 2

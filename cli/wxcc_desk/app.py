@@ -104,15 +104,26 @@ def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppConte
     if type(problem).__name__ == "NoArgsIsHelpError":  # bare `wxcc-desk`: just the help
         actx.out.say(problem.format_message())
         return
-    actx.json_output = "--json" in (sys.argv[1:] if argv is None else argv)
-    _report(
-        UsageError(
-            scrub(problem.format_message()),
-            hint=f"run `{_command_path(problem, argv)} --help` for usage",
-            code="USAGE",
-        ),
-        actx,
-    )
+    words = sys.argv[1:] if argv is None else argv
+    actx.json_output = "--json" in words
+    path = _command_path(problem, argv)
+    hint = f"run `{path} --help` for usage"
+    message = problem.format_message()
+    option = getattr(problem, "option_name", "")
+    later = [w for w in words if not w.startswith("-") and option in _options_of(w)]
+    if type(problem).__name__ == "NoSuchOption" and path == "wxcc-desk" and option and later:
+        # `wxcc-desk --json status`: the command's options go after the command (and click's
+        # guess among the few top-level options, `--version` for `--json`, misleads)
+        message = message.split(" (Possible options:", 1)[0]
+        hint = f"options of a command go after it: `wxcc-desk {later[0]} {option} ...`; " + hint
+    _report(UsageError(scrub(message), hint=hint, code="USAGE"), actx)
+
+
+def _options_of(word: str) -> set[str]:
+    """The options of command `word` (none when it is not a command)."""
+    commands = getattr(typer.main.get_command(app), "commands", None) or {}
+    params = getattr(commands.get(word), "params", ())
+    return {o for p in params for o in getattr(p, "opts", ())}
 
 
 def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:
@@ -123,7 +134,7 @@ def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:
     if path.startswith("wxcc-desk"):
         return path
     group: object = typer.main.get_command(app)
-    words = ["wxcc-desk"]
+    words = ["wxcc-desk"]  # the command path, from the words typed
     for word in sys.argv[1:] if argv is None else argv:
         commands = getattr(group, "commands", None)
         if word.startswith("-") or not isinstance(commands, dict) or word not in commands:

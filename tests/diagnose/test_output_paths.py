@@ -243,7 +243,12 @@ def test_dash_writes_that_report_to_stdout(
 def test_stdout_is_given_to_one_output_only(sbx: Any, tmp_path: Path, args: list[str]) -> None:
     run = _run_plain(sbx, tmp_path, *args)
     assert run.code == 2, run.stderr
-    assert "stdout" in run.stderr
+    assert " both write stdout" in run.stderr  # two of them: "both", not "all"
+
+
+def test_three_outputs_on_stdout_all_write_it(sbx: Any, tmp_path: Path) -> None:
+    run = _run_plain(sbx, tmp_path, "--junit", "-", "--markdown", "-", "--json")
+    assert run.code == 2 and "--junit - and --markdown - and --json all write stdout" in run.stderr
 
 
 def _run_plain(sbx: Any, tmp: Path, *args: str) -> Run:

@@ -267,5 +267,6 @@ def test_a_team_with_an_escape_code_names_the_option_or_variable_to_fix(
     with pytest.raises(ConfigError) as info:
         load_profile(str(path), env=env, overrides=overrides)
     shown = f"{info.value.message}\nfix: {info.value.hint}"
+    assert "must not hold control or escape characters" in info.value.message  # the reason
     assert fix in shown and "no control or escape characters" in shown, shown
     assert "\x1b" not in shown  # the value is shown escaped

@@ -132,6 +132,7 @@ def test_welcome_knob(sandbox: SandboxHandle, run) -> None:
     [
         ("boom", "unknown fault kind"),
         ("error=abc", "needs a number"),
+        ("latency=abc", r"e\.g\. latency=2000 "),  # milliseconds, not an HTTP code
         ("error=200", "4xx or 5xx"),
         ("drop,rate=2", "rate 0..1"),
         ("drop,when=now", "unknown fault option"),

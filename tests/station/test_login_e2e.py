@@ -170,7 +170,7 @@ def test_status_shows_degraded_components_for_the_region(make_sandbox: MakeSandb
     assert res.code == 0, res.err
     degraded = res.json()["service_status"]["degraded"]
     assert degraded == [{"name": "Webex Contact Center - US1", "status": "partial_outage"}]
-    assert "Webex Contact Center - US1 is partial outage" in res.err
+    assert "Webex Contact Center - US1 has a partial outage" in res.err
     assert "EU1" not in res.err
 
 

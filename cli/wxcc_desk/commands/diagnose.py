@@ -137,7 +137,8 @@ def _check_files(
     dashes = [o for o, p in zip(_OPTIONS, files, strict=True) if p == STDOUT]
     if len(dashes) > 1 or (dashes and json_out):
         both = " and ".join([*(f"{o} -" for o in dashes), *(["--json"] if json_out else [])])
-        raise UsageError(f"{both} all write stdout", hint="send all but one of them to files")
+        each = "both" if len(dashes) + json_out == 2 else "all"
+        raise UsageError(f"{both} {each} write stdout", hint="send all but one of them to files")
     if "--bundle" in dashes and (binary(stdout) is None or stdout.isatty()):
         raise UsageError(
             "--bundle - writes a zip to stdout, and stdout here is a terminal (or takes no bytes)",

@@ -74,7 +74,13 @@ def text(value: object, at: Origin, *, limit: int = 256) -> str:
     if not isinstance(value, str):
         raise at.fail(f"must be text, not {_type_name(value)}", hint=at.example("TEXT"))
     value = value.strip()
-    if not value or len(value) > limit or _CONTROL.search(value):
+    if _CONTROL.search(value):
+        raise at.fail(
+            f"must not hold control or escape characters (got {show(value)})",
+            hint=at.example("TEXT")
+            + f" (one line, at most {limit} characters, no control or escape characters)",
+        )
+    if not value or len(value) > limit:
         raise at.fail(
             f"must be one line of 1 to {limit} characters (got {show(value)})",
             hint=at.example("TEXT")

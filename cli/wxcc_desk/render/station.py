@@ -123,7 +123,7 @@ def login_table(result: LoginResult) -> str:
 def banner_lines(banner: StatusBanner) -> list[str]:
     if banner.error:
         return [plain(f"status page: not available ({banner.error})")]
-    lines = [f"service status: {d.name} is {d.status.replace('_', ' ')}" for d in banner.degraded]
+    lines = [f"service status: {d.name} {_has(d.status)}" for d in banner.degraded]
     return [plain(line) for line in lines + [f"service incident: {n}" for n in banner.incidents]]
 
 
@@ -293,3 +293,16 @@ def show_demo(out: Output, report: DemoReport, tracker: Tracker, *, json_out: bo
     out.data("== login ==\n" + login_table(report.login))
     out.data("\n== status ==\n" + status_table(report.status, report.token))
     out.data("\n== logout ==\n" + logout_table(report.logout))
+
+
+_STATUS_WORDS = {
+    "degraded_performance": "has degraded performance",
+    "partial_outage": "has a partial outage",
+    "major_outage": "has a major outage",
+    "under_maintenance": "is under maintenance",
+}
+
+
+def _has(status: str) -> str:
+    """A Statuspage component status as the end of a sentence ("has a major outage")."""
+    return _STATUS_WORDS.get(status, f"is {status.replace('_', ' ')}")

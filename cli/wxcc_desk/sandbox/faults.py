@@ -172,7 +172,8 @@ def _check_kind(fault: Fault) -> None:
     kind, value = fault.kind, fault.value
     if kind in ("error", "latency", "ws-drop-after", "ws-half-open"):
         if not (value.isascii() and value.isdigit()):
-            raise FaultError(f"{kind} needs a number, e.g. {kind}=503 (got {fault.spec!r})")
+            example = {"error": 503, "latency": 2000}.get(kind, 1)
+            raise FaultError(f"{kind} needs a number, e.g. {kind}={example} (got {fault.spec!r})")
         if int(value) > LIMITS.get(kind, 599):
             raise FaultError(f"{kind} is at most {LIMITS.get(kind, 599)} (got {value})")
         if kind == "error" and not 400 <= int(value) <= 599:
