@@ -123,7 +123,19 @@ def test_login_needs_a_usable_keyring(
     res = _login_token(sandbox, monkeypatch, sandbox.mint_token(SAM), "--json")
     assert res.code == 3, res.err
     assert res.doc["error"]["code"] == "KEYRING_UNAVAILABLE"
-    assert "the token of sam@example.com is good but was not stored" in res.err
+    assert "the token cannot be stored, so nothing was asked of identity" in res.err
+    assert "/v1/people/me" not in _paths(sandbox)
+
+
+def test_web_login_without_a_usable_keyring_fails_before_the_sign_in(
+    sandbox: SandboxHandle, failing_keyring: None
+) -> None:
+    env = {"WXCC_CLIENT_ID": "wxcc-desk-sandbox"}
+    res = run_cli(sandbox, "auth", "login", "-p", PROFILE, "--web", email=None, env=env)
+    assert res.code == 3, res.err
+    assert "the token cannot be stored" in res.err
+    assert "Sign in at" not in res.err and "waiting up to" not in res.err  # nobody is asked
+    assert not [p for p in _paths(sandbox) if not p.startswith("/_sandbox")]
 
 
 def test_web_and_with_token_are_one_or_the_other(sandbox: SandboxHandle) -> None:

@@ -132,6 +132,7 @@ def check_user(profile: Profile, me: Identity, outcome: str) -> None:
 async def login_with_token(profile: Profile, src: SignIn, raw: str) -> AuthLogin:
     """`auth login --with-token`: the token from stdin, checked, proved, then stored."""
     tokens = TokenSet(credentials.clean_token(raw, "--with-token (stdin)"), source="stdin")
+    await _keyring_first(profile, src)
     return await _prove_and_store(profile, src, tokens, web=False)
 
 
@@ -139,8 +140,21 @@ async def login_in_browser(profile: Profile, src: SignIn, browser: Browser) -> A
     """`auth login --web`: the PKCE sign-in (auth/browser.py), proved, then stored."""
     from wxcc_desk.auth.browser import sign_in_web
 
+    await _keyring_first(profile, src)  # before the person signs in, not after
     tokens = await sign_in_web(profile, src, browser=browser)
     return await _prove_and_store(profile, src, tokens, web=True)
+
+
+async def _keyring_first(profile: Profile, src: SignIn) -> None:
+    """Storing is the command's whole point: without a usable keyring, say so at once."""
+    try:
+        await asyncio.to_thread(src.keystore.check, timeout=profile.timeouts.keyring)
+    except KeystoreUnavailable as err:
+        raise ConfigError(
+            f"{err.message}: the token cannot be stored, so nothing was asked of identity",
+            hint=ALTERNATIVES,
+            code="KEYRING_UNAVAILABLE",
+        ) from None
 
 
 async def _prove_and_store(

@@ -78,14 +78,14 @@ class Loopback:
             return AuthError(
                 f"{message}; {self._strays} answer(s) that did not match this request (state "
                 "mismatch) were refused",
-                hint="close other sign-in tabs, run `wxcc-desk login --web` again and finish "
-                "signing in in the tab it opens",
+                hint="close other sign-in tabs, run the command again and finish signing in "
+                "in the tab it opens",
                 code="STATE_MISMATCH",
             )
         return AuthError(
             message,
-            hint="run `wxcc-desk login --web` again and finish signing in in time, "
-            "or pipe a token to `wxcc-desk login --with-token`",
+            hint="run the command again and finish signing in in time, or pipe a token to "
+            "its --with-token",
             code="SIGN_IN_TIMEOUT",
         )
 

@@ -58,8 +58,8 @@ def login(
     """Store a token for the profile in the keyring, whatever the station's state (the station
     is never asked): --with-token reads it from stdin, --web (the default) signs in in the
     browser. The token's user (Webex people/me) must be the profile's user; otherwise nothing
-    is stored (exit 4). Exit 3 for a malformed token or an unusable keyring, 5 when identity
-    cannot be reached.
+    is stored (exit 4). Exit 3 for a malformed token or an unusable keyring (checked first:
+    no sign-in is asked for then), 5 when identity cannot be reached.
 
     Example: wxcc-desk auth login -p sandbox --with-token < token.txt
     """

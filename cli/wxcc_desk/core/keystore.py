@@ -80,6 +80,11 @@ class Keystore:
 
         return self._call(remove, timeout)
 
+    def check(self, *, timeout: float | None = None) -> None:
+        """Raise KeystoreUnavailable now when nothing could be stored (before a sign-in that
+        would be wasted)."""
+        self._call(lambda kr: kr, timeout)
+
     def backend_name(self) -> str:
         """The backend in use, for `status` ("keyring.backends.SecretService.Keyring")."""
         try:
