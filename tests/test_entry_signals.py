@@ -50,6 +50,13 @@ def main(*args, **kw):
 app.main = main
 entry.run()
 """
+BEFORE_RUN = """
+import os, signal
+import wxcc_desk.__main__ as entry
+# The console script's own lines run between this import and run(): a signal there is noted.
+os.kill(os.getpid(), getattr(signal, "SIG" + os.environ["SIG"]))
+entry.run()
+"""
 DECIDED = """
 import os, signal
 import wxcc_desk.__main__ as entry
@@ -105,6 +112,18 @@ def test_a_signal_while_the_app_is_imported(tmp_path: Path, sig: str, json_out: 
         assert doc["error"]["code"] == CODES[sig][1] and doc["error"]["message"] == line
     else:
         assert res.stdout == ""
+
+
+@pytest.mark.parametrize("sig", ["INT", "TERM"])
+@pytest.mark.parametrize("json_out", [False, True], ids=["text", "json"])
+def test_a_signal_before_run_is_noted_and_stops_it(
+    tmp_path: Path, sig: str, json_out: bool
+) -> None:
+    argv = ["profiles", "list", *(["--json"] if json_out else [])]
+    res = _run(BEFORE_RUN, sig, argv, tmp_path)
+    _one_line(res, sig)
+    if json_out:
+        assert json.loads(res.stdout)["error"]["code"] == CODES[sig][1]
 
 
 @pytest.mark.parametrize("sig", ["INT", "TERM"])

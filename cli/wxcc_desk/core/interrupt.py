@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from wxcc_desk.core.errors import ExitCode, WxccError
@@ -133,12 +133,14 @@ def _raise_interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def for_process() -> None:
+def for_process(noted: Sequence[int] = ()) -> None:
     """The console script's first step (`__main__.run`), before the app is imported: Ctrl-C
-    and SIGTERM raise from here on, and are remembered (`raise_swallowed`); Python's report of
-    one it dropped (`Exception ignored in ...` and a traceback) is not printed."""
+    and SIGTERM raise from here on, and are remembered (`raise_swallowed`), as are the `noted`
+    ones that came before; Python's report of one it dropped (`Exception ignored in ...` and a
+    traceback) is not printed."""
     import sys
 
+    _caught.extend(noted)
     with contextlib.suppress(ValueError, OSError, AttributeError):
         signal.signal(signal.SIGINT, _raise_interrupt)
         signal.signal(signal.SIGTERM, _raise_terminated)
