@@ -61,6 +61,10 @@ def test_a_command_option_before_the_command_says_where_it_goes() -> None:
     assert code == 2
     assert err.splitlines()[0] == "error: No such option: --json"  # not "Possible: --version"
     assert "fix: options of a command go after it: `wxcc-desk status --json ...`" in err
+    _, _, err = _run(["--json", "auth", "login", "-p", "lab"])  # through its group
+    assert "`wxcc-desk auth login --json ...`" in err
+    _, _, err = _run(["--frob", "status"])  # no command has it: no such advice
+    assert "go after it" not in err
 
 
 def test_bare_command_shows_the_help_without_an_error_line() -> None:

@@ -110,20 +110,29 @@ def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppConte
     hint = f"run `{path} --help` for usage"
     message = problem.format_message()
     option = getattr(problem, "option_name", "")
-    later = [w for w in words if not w.startswith("-") and option in _options_of(w)]
-    if type(problem).__name__ == "NoSuchOption" and path == "wxcc-desk" and option and later:
+    typed = _typed_command([w for w in words if not w.startswith("-")])
+    if type(problem).__name__ == "NoSuchOption" and path == "wxcc-desk" and option and typed:
         # `wxcc-desk --json status`: the command's options go after the command (and click's
         # guess among the few top-level options, `--version` for `--json`, misleads)
-        message = message.split(" (Possible options:", 1)[0]
-        hint = f"options of a command go after it: `wxcc-desk {later[0]} {option} ...`; " + hint
+        name, options = typed
+        if option in options:
+            message = message.split(" (Possible options:", 1)[0]
+            hint = f"options of a command go after it: `wxcc-desk {name} {option} ...`; " + hint
     _report(UsageError(scrub(message), hint=hint, code="USAGE"), actx)
 
 
-def _options_of(word: str) -> set[str]:
-    """The options of command `word` (none when it is not a command)."""
-    commands = getattr(typer.main.get_command(app), "commands", None) or {}
-    params = getattr(commands.get(word), "params", ())
-    return {o for p in params for o in getattr(p, "opts", ())}
+def _typed_command(words: list[str]) -> tuple[str, set[str]] | None:
+    """The command the words name (`auth login`, through its group) and its options."""
+    command: object = typer.main.get_command(app)
+    names: list[str] = []
+    for word in words:
+        commands = getattr(command, "commands", None)
+        if not isinstance(commands, dict) or word not in commands:
+            break
+        command = commands[word]
+        names.append(word)
+    params = getattr(command, "params", ())
+    return (" ".join(names), {o for p in params for o in p.opts}) if names else None
 
 
 def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:

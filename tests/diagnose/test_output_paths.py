@@ -249,6 +249,7 @@ def test_stdout_is_given_to_one_output_only(sbx: Any, tmp_path: Path, args: list
 def test_three_outputs_on_stdout_all_write_it(sbx: Any, tmp_path: Path) -> None:
     run = _run_plain(sbx, tmp_path, "--junit", "-", "--markdown", "-", "--json")
     assert run.code == 2 and "--junit - and --markdown - and --json all write stdout" in run.stderr
+    assert "keep --json on stdout and give --junit FILE and --markdown FILE" in run.stderr
 
 
 def _run_plain(sbx: Any, tmp: Path, *args: str) -> Run:

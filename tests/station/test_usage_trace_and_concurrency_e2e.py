@@ -96,3 +96,25 @@ def test_status_page_is_fetched_without_the_token(cli: Cli, sandbox: SandboxHand
     assert all("authorization" not in {k.lower() for k in r.headers} for r in pages)
     people = [r for r in sandbox.requests if r.path == "/v1/people/me"]
     assert all("authorization" in {k.lower() for k in r.headers} for r in people)
+
+
+def test_status_past_the_connection_limit_says_so_without_a_takeover_fix(
+    sandbox: SandboxHandle,
+) -> None:
+    import httpx
+
+    from wxcc_desk.api.notifications import PROBE_CLIENT_TYPE
+    from wxcc_desk.station.socket import MULTI_LOGIN_LIMIT
+
+    token = sandbox.token("sam@example.com")
+    body = {"clientType": PROBE_CLIENT_TYPE, "allowMultiLogin": True, "force": False}
+    for _ in range(MULTI_LOGIN_LIMIT):  # ten other status runs, as the service counts them
+        httpx.post(
+            f"{sandbox.url}/v1/notification/subscribe",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        ).raise_for_status()
+    res = run_cli(sandbox, "status", "-p", PROFILE, "--json")
+    assert res.code == 1, res.err
+    assert res.doc["error"]["code"] == "TOO_MANY_CONNECTIONS"
+    assert "10 at most" in res.err and "--takeover" not in res.err  # status has no --takeover

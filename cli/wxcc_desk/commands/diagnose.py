@@ -138,7 +138,13 @@ def _check_files(
     if len(dashes) > 1 or (dashes and json_out):
         both = " and ".join([*(f"{o} -" for o in dashes), *(["--json"] if json_out else [])])
         each = "both" if len(dashes) + json_out == 2 else "all"
-        raise UsageError(f"{both} {each} write stdout", hint="send all but one of them to files")
+        named = " and ".join(f"{o} FILE" for o in dashes)
+        hint = (
+            f"keep --json on stdout and give {named}"
+            if json_out
+            else "give all but one of them a file name (e.g. --junit report.xml)"
+        )
+        raise UsageError(f"{both} {each} write stdout", hint=hint)
     if "--bundle" in dashes and (binary(stdout) is None or stdout.isatty()):
         raise UsageError(
             "--bundle - writes a zip to stdout, and stdout here is a terminal (or takes no bytes)",

@@ -27,8 +27,9 @@ def status(
     for degraded Contact Center components on the Webex status page.
 
     Exit 0 when the station is logged in, 6 when it is not, 4 when the token is not the
-    profile user's; with --json, `ok` is true exactly when the exit is 0. Never takes over
-    another run's session.
+    profile user's, 1 when ten other status or logout runs hold the service's connections;
+    with --json, `ok` is true exactly when the exit is 0. Never takes over another run's
+    session.
 
     Example: wxcc-desk status -p sandbox --json
     """

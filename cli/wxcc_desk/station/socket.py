@@ -15,6 +15,10 @@ from wxcc_desk.core.errors import AuthError, RejectedError, WxccError
 from wxcc_desk.http.proxy import checked_proxy
 from wxcc_desk.station.model import Station
 
+# allowMultiLogin: up to 10 connections of a user per clientType (the notification API spec,
+# subscribe); the sandbox enforces the same limit.
+MULTI_LOGIN_LIMIT = 10
+
 
 async def connect(
     st: Station, *, allow_multi_login: bool, force: bool, probe: bool = False
@@ -34,6 +38,16 @@ async def connect(
     except AuthError as err:
         if "AGENT_MULTI_LOGIN" not in err.message:
             raise
+        if probe:  # status, logout: the service's limit of connections per clientType
+            raise RejectedError(
+                f"the service refused another notification connection of this user "
+                f"({MULTI_LOGIN_LIMIT} at most for wxcc-desk's status and logout runs): other "
+                "runs hold them, and a killed run's connection stays until the service drops "
+                "it (16 s without a keepalive)",
+                hint="wait for the other runs to end (or 20 s), then run it again",
+                code="TOO_MANY_CONNECTIONS",
+                tracking_ids=err.tracking_ids,
+            ) from None
         raise RejectedError(
             "the user already has a wxcc-desk session open elsewhere (another run or --hold)",
             hint="end the other run, or pass `--takeover` to close it and take the station over",

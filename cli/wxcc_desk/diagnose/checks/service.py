@@ -16,7 +16,7 @@ async def status_page(ctx: CheckContext) -> Outcome:
     banner = await fetch_banner(http, st.hosts["status"], st.known_profile.region)
     if banner.error:
         return Outcome.warn(
-            f"the status page could not be read: {banner.error}",
+            banner.error,  # "could not read the Webex status page: ..." says it whole
             "check network.status.* and the profile key `status_url`",
         )
     if banner.clear:
