@@ -1,4 +1,5 @@
-"""The status banner: the region's unhealthy Contact Center components only."""
+"""The status banner: the region's unhealthy Contact Center components, and Webex Identity's
+(every sign-in needs it), never other Webex services."""
 
 from __future__ import annotations
 
@@ -26,3 +27,16 @@ def test_region_filter() -> None:
 def test_no_region_shows_all_contact_center_components() -> None:
     assert len(banner_from(BODY, None).degraded) == 2
     assert banner_from({"components": []}, "us1").clear
+
+
+def test_identity_components_count_every_region_other_services_never() -> None:
+    body = {
+        "components": [
+            {"name": "Webex Identity - Authentication", "status": "partial_outage"},
+            {"name": "Webex Meetings", "status": "major_outage"},
+        ]
+    }
+    banner = banner_from(body, "eu1")
+    assert [(d.name, d.status) for d in banner.degraded] == [
+        ("Webex Identity - Authentication", "partial_outage")
+    ]

@@ -1,4 +1,5 @@
-"""The public Webex status page: which Contact Center components are degraded in a region.
+"""The public Webex status page: which Contact Center components are degraded in a region, and
+the Webex Identity ones (sign-in and people/me, which every login needs, in every region).
 
 Statuspage-style JSON (`/api/v2/summary.json`, falling back to `/components.json`), no token.
 A banner is advice: a failure to read the page is reported, never fatal.
@@ -61,7 +62,8 @@ async def fetch_banner(http: Http, status_url: str, region: str | None) -> Statu
 
 
 def banner_from(body: Any, region: str | None) -> StatusBanner:
-    """Pure: pick the region's unhealthy Contact Center components and open incidents."""
+    """Pure: pick the region's unhealthy Contact Center (and Webex Identity) components and
+    open incidents."""
     comps = body.get("components") if isinstance(body, dict) else body
     rows = [c for c in comps if isinstance(c, dict)] if isinstance(comps, list) else []
     degraded = tuple(
@@ -83,7 +85,8 @@ def banner_from(body: Any, region: str | None) -> StatusBanner:
 
 def _relevant(name: str, region: str | None, *, contact_center_only: bool = True) -> bool:
     low = f" {name.lower()} "
-    if contact_center_only and "contact center" not in low and "wxcc" not in low:
+    ours = "contact center" in low or "wxcc" in low or "identity" in low
+    if contact_center_only and not ours:
         return False
     if not region:
         return True

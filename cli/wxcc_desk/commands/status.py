@@ -24,7 +24,7 @@ def status(
 ) -> None:
     """Show the token (source, masked value, expiry, user, org) and the station (logged in or
     not, state with its idle code, team, dial number, device type, since when), with a banner
-    for degraded Contact Center components on the Webex status page.
+    for degraded Contact Center (and Webex Identity) components on the Webex status page.
 
     Exit 0 when the station is logged in, 6 when it is not, 4 when the token is not the
     profile user's, 1 when ten other status or logout runs hold the service's connections;

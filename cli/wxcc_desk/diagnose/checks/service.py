@@ -20,7 +20,7 @@ async def status_page(ctx: CheckContext) -> Outcome:
             "check network.status.* and the profile key `status_url`",
         )
     if banner.clear:
-        return Outcome.ok("all Contact Center components operational")
+        return Outcome.ok("all Contact Center and Webex Identity components operational")
     parts = [f"{d.name}: {d.status.replace('_', ' ')}" for d in banner.degraded]
     text = "; ".join(parts + list(banner.incidents))
     return Outcome.warn(
