@@ -106,7 +106,10 @@ def test_provisioned_value_rule(sbx: Any, tmp_path: Path) -> None:
 
 def test_user_not_contact_center_enabled(sbx: Any, tmp_path: Path) -> None:
     run = _diag(sbx, tmp_path, "admin@example.com", user="admin@example.com")
-    assert run.status("config.user") == "fail", run.check("config.user")
+    # One cause, one failure: the licence check says it, the user record's check is skipped.
+    assert run.status("identity.licence") == "fail", run.check("identity.licence")
+    assert "has no Contact Center licence" in run.check("identity.licence")["summary"]
+    assert run.status("config.user") == "skip", run.check("config.user")
 
 
 def test_status_page_operational(sbx: Any, tmp_path: Path) -> None:

@@ -72,9 +72,16 @@ def test_dial_number_in_use_by_another_agent(sbx: Any, tmp_path: Path) -> None:
 
 def test_unknown_agent(sbx: Any, tmp_path: Path) -> None:
     run = _admin(sbx, tmp_path, "--agent", "nobody@example.com")
-    user = run.check("config.user")
-    assert user["status"] == "fail"
-    assert "no Webex user with e-mail nobody@example.com" in user["summary"]
+    licence = run.check("identity.licence")  # the first to look the agent up
+    assert licence["status"] == "fail"
+    assert "no Webex user with e-mail nobody@example.com" in licence["summary"]
+    # ...and the only one to fail for it: the checks of the record it lacks are skipped.
+    assert run.status("config.user") == "skip" and run.status("teams.connector") == "skip"
+    assert "nobody@example.com" not in " ".join(
+        c["summary"]
+        for c in run.doc["checks"]
+        if c["status"] == "fail" and c["id"] != "identity.licence"
+    )
 
 
 def test_agent_token_probes_own_session_and_skips_uniqueness(sbx: Any, tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def subject_spec(ctx: CheckContext, cfg: AgentConfig) -> StationSpec:
     return StationSpec(subject.email, role, telephony, number, None, region=own.region)
 
 
-@check("config.user", Layer.CONFIG, "Contact Center user", requires=("identity.token",), scope=U)
+@check("config.user", Layer.CONFIG, "Contact Center user", requires=("identity.licence",), scope=U)
 async def cc_user(ctx: CheckContext) -> Outcome:
     from wxcc_desk.station.preflight import check_user
 

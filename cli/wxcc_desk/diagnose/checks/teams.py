@@ -51,7 +51,7 @@ def _target(ctx: CheckContext) -> TeamsTarget:
     "teams.connector",
     Layer.TEAMS,
     "Teams connector configured",
-    requires=("identity.token",),
+    requires=("config.user",),  # the user's record names the Desktop Profile it reads
     scope=Scope.USER,
     host_role="api",
     prefetch=(AGENT_CONFIG, ORG_MS),  # both start at once: one round trip, not two
