@@ -123,6 +123,13 @@ def _usage(problem: typer.TyperException, argv: list[str] | None, actx: AppConte
 
 def _typed_command(words: list[str]) -> tuple[str, set[str]] | None:
     """The command the words name (`auth login`, through its group) and its options."""
+    names, command = _walk(words)
+    params = getattr(command, "params", ())
+    return (" ".join(names), {o for p in params for o in p.opts}) if names else None
+
+
+def _walk(words: list[str]) -> tuple[list[str], object]:
+    """The leading words that name commands (a group's, then its command's) and the last one."""
     command: object = typer.main.get_command(app)
     names: list[str] = []
     for word in words:
@@ -131,8 +138,7 @@ def _typed_command(words: list[str]) -> tuple[str, set[str]] | None:
             break
         command = commands[word]
         names.append(word)
-    params = getattr(command, "params", ())
-    return (" ".join(names), {o for p in params for o in p.opts}) if names else None
+    return names, command
 
 
 def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:
@@ -142,15 +148,11 @@ def _command_path(problem: typer.TyperException, argv: list[str] | None) -> str:
     path = getattr(ctx, "command_path", "") or ""
     if path.startswith("wxcc-desk"):
         return path
-    group: object = typer.main.get_command(app)
-    words = ["wxcc-desk"]  # the command path, from the words typed
-    for word in sys.argv[1:] if argv is None else argv:
-        commands = getattr(group, "commands", None)
-        if word.startswith("-") or not isinstance(commands, dict) or word not in commands:
-            break
-        group = commands[word]
-        words.append(word)
-    return " ".join(words)
+    import itertools
+
+    typed = sys.argv[1:] if argv is None else argv
+    names, _ = _walk(list(itertools.takewhile(lambda w: not w.startswith("-"), typed)))
+    return " ".join(["wxcc-desk", *names])
 
 
 def main(argv: list[str] | None = None, actx: AppContext | None = None) -> None:
