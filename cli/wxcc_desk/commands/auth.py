@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from wxcc_desk.core import interrupt
 from wxcc_desk.core.context import AppContext
 from wxcc_desk.core.errors import UsageError
 
@@ -35,16 +36,7 @@ def _actx(ctx: typer.Context, json_out: bool) -> AppContext:
 
 
 def _run(coro: Any) -> Any:
-    from wxcc_desk.core import interrupt
-
     return interrupt.run(coro)
-
-
-def _may_have(what: str, ref: str) -> str:
-    """What a Ctrl-C or SIGTERM would leave, for the one line `app.main` prints then."""
-    from wxcc_desk.core import interrupt
-
-    return interrupt.may_have(what, "auth status", ref)
 
 
 @app.command("login")
@@ -74,7 +66,9 @@ def login(
     raw = read_stdin_token(sys.stdin) if with_token else None
     prof = accounts.load(profile_name(profile, actx.env), actx.env)
     actx.profile_ref = prof.cli_ref  # a fix naming a command gets `-p` (app.py)
-    actx.at_risk = _may_have("the token may or may not be stored", prof.cli_ref)
+    actx.at_risk = interrupt.may_have(
+        "the token may or may not be stored", "auth status", prof.cli_ref
+    )
     if raw is not None:
         result = _run(accounts.login_with_token(prof, actx, raw))
     else:
@@ -141,6 +135,8 @@ def logout(
 
     prof = accounts.load(profile_name(profile, actx.env), actx.env)
     actx.profile_ref = prof.cli_ref  # a fix naming a command gets `-p` (app.py)
-    actx.at_risk = _may_have("the stored tokens may or may not be deleted", prof.cli_ref)
+    actx.at_risk = interrupt.may_have(
+        "the stored tokens may or may not be deleted", "auth status", prof.cli_ref
+    )
     result = accounts.logout(prof, actx)
     render.show_logout(actx.out, result, actx.tracker, json_out=json_out)

@@ -18,7 +18,6 @@ app = typer.Typer(
 )
 
 
-
 def _actx(ctx: typer.Context) -> AppContext:
     return ctx.ensure_object(AppContext)
 

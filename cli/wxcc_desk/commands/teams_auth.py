@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from wxcc_desk.core import interrupt
 from wxcc_desk.core.context import AppContext
 
 app = typer.Typer(
@@ -29,16 +30,7 @@ def _actx(ctx: typer.Context) -> AppContext:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
-    from wxcc_desk.core import interrupt
-
     return interrupt.run(coro)  # SIGTERM cancels it as Ctrl-C does (core/interrupt.py)
-
-
-def _may_have(what: str, ref: str) -> str:
-    """What a Ctrl-C or SIGTERM would leave, for the one line `app.main` prints then."""
-    from wxcc_desk.core import interrupt
-
-    return interrupt.may_have(what, "teams-auth status", ref)
 
 
 @app.command("status")
@@ -103,7 +95,9 @@ def login(
     actx = _actx(ctx)
     actx.json_output = as_json
     prof, session = teams_cli.load(actx, profile)
-    actx.at_risk = _may_have("the Microsoft sign-in may be unfinished or not stored", prof.cli_ref)
+    actx.at_risk = interrupt.may_have(
+        "the Microsoft sign-in may be unfinished or not stored", "teams-auth status", prof.cli_ref
+    )
     result = _run(
         teams_login.login(
             session,
@@ -145,7 +139,9 @@ def logout(
     actx = _actx(ctx)
     actx.json_output = as_json
     prof, session = teams_cli.load(actx, profile)
-    actx.at_risk = _may_have("the Microsoft tokens may or may not be removed", prof.cli_ref)
+    actx.at_risk = interrupt.may_have(
+        "the Microsoft tokens may or may not be removed", "teams-auth status", prof.cli_ref
+    )
     removed = teams_login.logout(session)
     render_teams.logged_out(
         actx.out,
