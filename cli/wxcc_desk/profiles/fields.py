@@ -75,18 +75,13 @@ def text(value: object, at: Origin, *, limit: int = 256) -> str:
         raise at.fail(f"must be text, not {_type_name(value)}", hint=at.example("TEXT"))
     value = value.strip()
     if _CONTROL.search(value):
-        raise at.fail(
-            f"must not hold control or escape characters (got {show(value)})",
-            hint=at.example("TEXT")
-            + f" (one line, at most {limit} characters, no control or escape characters)",
-        )
-    if not value or len(value) > limit:
-        raise at.fail(
-            f"must be one line of 1 to {limit} characters (got {show(value)})",
-            hint=at.example("TEXT")
-            + f" (one line, at most {limit} characters, no control or escape characters)",
-        )
-    return value
+        problem = "must not hold control or escape characters"
+    elif not value or len(value) > limit:
+        problem = f"must be one line of 1 to {limit} characters"
+    else:
+        return value
+    rule = f" (one line, at most {limit} characters, no control or escape characters)"
+    raise at.fail(f"{problem} (got {show(value)})", hint=at.example("TEXT") + rule)
 
 
 def choice(options: Sequence[str]) -> Checker:

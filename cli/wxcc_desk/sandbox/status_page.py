@@ -41,8 +41,9 @@ def components(world: World) -> list[dict[str, Any]]:
         if fault.kind != "status":
             continue
         level, _, needle = fault.value.partition(":")
+        hit = set(matching(needle))  # the rule the fault's validation uses too
         for comp in out:
-            if not comp["group"] and needle.lower() in comp["name"].lower():
+            if not comp["group"] and comp["name"] in hit:
                 comp["status"] = STATUS_LEVELS[level]
     return out
 
